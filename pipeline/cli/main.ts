@@ -1,0 +1,85 @@
+/**
+ * `vigil` command line. Data goes to stdout, logs and progress to stderr, so output can be piped.
+ * Commands run the same code paths as the server.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { DatabaseLockedError } from '../store/database.ts';
+import { codeDeathsCommand } from './code-deaths.ts';
+import { demoCommand } from './demo.ts';
+import { ingestCommand } from './ingest.ts';
+import { jobsCommand } from './jobs.ts';
+import { serveCommand } from './serve.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `vigil: public-health surveillance pipeline
+
+Usage: npm run --silent vigil -- <command> [options]
+
+Commands:
+  serve [--demo-if-empty] [--port N]   serve the API, the dashboard and the scheduled jobs
+  demo [--scale X] [--seed N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out DIR] [--no-load]
+                                        generate the synthetic demo data set and load it
+  ingest FILE...                        load certificate CSV files; prints each batch report (JSON)
+  code deaths FILE                      code a certificate CSV file; NDJSON, one line per certificate
+  jobs [run inbox]                      list recent job runs (NDJSON), or run a job now
+
+Configuration comes from environment variables (see README, .env.example).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      'demo-if-empty': { type: 'boolean' },
+      port: { type: 'string' },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'no-load': { type: 'boolean' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfig(values.port ? { ...process.env, PORT: values.port } : process.env);
+  switch (command) {
+    case 'serve':
+      return serveCommand(config, { demoIfEmpty: values['demo-if-empty'] ?? false });
+    case 'demo':
+      return demoCommand(config, {
+        scale: values.scale,
+        seed: values.seed,
+        from: values.from,
+        to: values.to,
+        out: values.out,
+        load: !values['no-load'],
+      });
+    case 'ingest':
+      return ingestCommand(config, rest);
+    case 'code':
+      if (rest[0] !== 'deaths' || rest.length !== 2) throw new UsageError('usage: vigil code deaths FILE');
+      return codeDeathsCommand(rest[1]!);
+    case 'jobs':
+      return jobsCommand(config, rest);
+    default:
+      throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const expected = error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseLockedError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`vigil: ${expected && error instanceof Error ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,80 @@
+/**
+ * The one place configuration is read. Everything below receives a `Config` value; nothing reads
+ * `process.env` on its own, so tests can build any configuration they need.
+ */
+import path from 'node:path';
+import cron from 'node-cron';
+import { z } from 'zod';
+
+const cronExpression = (name: string) =>
+  z.string().refine((value) => cron.validate(value), { message: `${name} is not a valid cron expression` });
+
+const timeZone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. America/New_York)' },
+);
+
+/** Environment variables, their defaults and meanings. README's configuration table mirrors this. */
+const environmentSchema = z.object({
+  VIGIL_DATA_DIR: z.string().min(1).default('./data'),
+  VIGIL_DB_PATH: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIL_TIME_ZONE: timeZone.default('America/New_York'),
+  VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  VIGIL_INBOX_SCHEDULE: cronExpression('VIGIL_INBOX_SCHEDULE').default('*/5 * * * *'),
+  VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+});
+
+export interface Config {
+  dataDir: string;
+  databasePath: string;
+  /** Raw uploads, kept byte for byte with their checksum. */
+  rawDir: string;
+  /** Files dropped here are ingested by the inbox job. */
+  inboxDir: string;
+  port: number;
+  host: string;
+  timeZone: string;
+  logLevel: z.infer<typeof environmentSchema>['VIGIL_LOG_LEVEL'];
+  uploadMaxBytes: number;
+  jobs: { enabled: boolean; inboxSchedule: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration; a wrong value fails here with a message naming it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      return `${key}=${JSON.stringify(env[key] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}\nSee .env.example for every setting.`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.VIGIL_DATA_DIR);
+  return {
+    dataDir,
+    databasePath: path.resolve(e.VIGIL_DB_PATH ?? path.join(dataDir, 'vigil.duckdb')),
+    rawDir: path.join(dataDir, 'raw'),
+    inboxDir: path.join(dataDir, 'inbox'),
+    port: e.PORT,
+    host: e.HOST,
+    timeZone: e.VIGIL_TIME_ZONE,
+    logLevel: e.VIGIL_LOG_LEVEL,
+    uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
+    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE },
+  };
+}

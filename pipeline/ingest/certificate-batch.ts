@@ -1,0 +1,203 @@
+/**
+ * One certificate file, start to finish: read the raw file, validate each record, code it, stage
+ * it with the Appender, then move the whole batch into the permanent tables in one transaction.
+ * Good records load and bad ones are reported with line and field; a file-level problem rejects
+ * the file and nothing already stored changes.
+ */
+import fs from 'node:fs';
+import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import type { DeathCoder } from '../coding/deaths/types.ts';
+import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
+import { FileFormatError, readCertificateCsv } from '../formats/certificate-csv.ts';
+import type { Certificate } from '../records/certificate.ts';
+import type { Database } from '../store/database.ts';
+import { ChunkAppender } from '../store/chunk-appender.ts';
+import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import { readBatchReport, type BatchReport } from './batch-report.ts';
+import type { Mutex } from './mutex.ts';
+import type { StoredRawFile } from './raw-files.ts';
+
+export interface IngestContext {
+  db: Database;
+  coder: DeathCoder;
+  logger: Logger;
+  /** Serialises batch commits within the process. */
+  commitLock: Mutex;
+}
+
+export interface IncomingBatch {
+  batchId: string;
+  fileName: string;
+  raw: StoredRawFile;
+  source: 'upload' | 'cli' | 'inbox' | 'demo';
+  jurisdiction: string | null;
+  /** Called every few thousand records while the file is read. */
+  onProgress?: (recordsRead: number) => void;
+}
+
+const loaderSql = readSqlFiles('loader');
+// Column types of staging_certificates, in order (sql/loader/create_certificate_staging.sql).
+const STAGING_TYPES = [
+  INTEGER, // line
+  VARCHAR, VARCHAR, VARCHAR, // certificate_id, jurisdiction, death_date
+  INTEGER, // age
+  ...Array<typeof VARCHAR>(21).fill(VARCHAR), // sex .. pregnancy
+  VARCHAR, BOOLEAN, // underlying_cause, is_drug_overdose
+  VARCHAR, VARCHAR, VARCHAR, VARCHAR, // record_axis, entity_axis, drugs, intent
+  BOOLEAN, VARCHAR, VARCHAR, // review_required, review_reasons, trace
+];
+const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
+
+/** Ingests a stored raw certificate file. Returns the batch report; never half-loads a batch. */
+export async function ingestCertificateBatch(context: IngestContext, batch: IncomingBatch): Promise<BatchReport> {
+  const { db, logger } = context;
+  const log = logger.child({ batchId: batch.batchId });
+  const duplicate = await findLoadedBatchBySha(db.connection, batch.raw.sha256);
+  if (duplicate) {
+    fs.rmSync(batch.raw.path, { force: true });
+    log.info({ duplicateOf: duplicate }, 'file already loaded; nothing to do');
+    const report = (await readBatchReport(db.connection, duplicate))!;
+    return { ...report, duplicateOf: duplicate };
+  }
+  await db.connection.run(
+    `INSERT INTO batches (batch_id, kind, format, file_name, raw_path, sha256, bytes, source, jurisdiction, status, received_at)
+     VALUES ($batch_id, 'deaths', 'certificate-csv', $file_name, $raw_path, $sha256, $bytes, $source, $jurisdiction, 'processing', now())`,
+    {
+      batch_id: batch.batchId,
+      file_name: batch.fileName,
+      raw_path: batch.raw.path,
+      sha256: batch.raw.sha256,
+      bytes: batch.raw.bytes,
+      source: batch.source,
+      jurisdiction: batch.jurisdiction,
+    },
+  );
+  const connection = await db.connect();
+  try {
+    const staged = await stageFile(connection, context.coder, batch);
+    await context.commitLock.run(() => commitBatch(connection, context.coder, batch.batchId, staged));
+    log.info(staged, 'batch loaded');
+  } catch (error) {
+    const rejected = error instanceof FileFormatError;
+    const message = error instanceof Error ? error.message : String(error);
+    await db.connection.run(
+      `UPDATE batches SET status = $status, error = $error, finished_at = now() WHERE batch_id = $batch_id`,
+      { status: rejected ? 'rejected' : 'failed', error: message, batch_id: batch.batchId },
+    );
+    if (rejected) log.warn({ reason: message }, 'batch rejected');
+    else log.error({ err: error }, 'batch failed');
+  } finally {
+    connection.closeSync();
+  }
+  return (await readBatchReport(db.connection, batch.batchId))!;
+}
+
+interface StagedCounts {
+  recordsRead: number;
+  recordsValid: number;
+  recordsRejected: number;
+}
+
+async function stageFile(connection: DuckDBConnection, coder: DeathCoder, batch: IncomingBatch): Promise<StagedCounts> {
+  await runScript(connection, loaderSql.get('create_certificate_staging')!);
+  const records = await ChunkAppender.create(connection, 'staging_certificates', STAGING_TYPES);
+  const errors = await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES);
+  let recordsValid = 0;
+  let recordsRejected = 0;
+  try {
+    for await (const results of readCertificateCsv(fs.createReadStream(batch.raw.path))) {
+      for (const result of results) {
+        if (result.ok) {
+          records.add(stagingRow(result.line, result.certificate, coder));
+          recordsValid++;
+        } else {
+          recordsRejected++;
+          for (const fieldError of result.errors) {
+            errors.add([result.line, result.recordId, fieldError.field || null, fieldError.message]);
+          }
+        }
+      }
+      batch.onProgress?.(recordsValid + recordsRejected);
+    }
+  } finally {
+    records.close();
+    errors.close();
+  }
+  return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
+}
+
+function stagingRow(line: number, c: Certificate, coder: DeathCoder) {
+  const coded = coder.code(c);
+  return [
+    line,
+    c.certificateId,
+    c.jurisdiction,
+    c.deathDate,
+    c.age,
+    c.sex,
+    c.residenceCountyFips,
+    c.occurrenceCountyFips,
+    c.manner,
+    c.part1[0],
+    c.part1[1],
+    c.part1[2],
+    c.part1[3],
+    c.part2,
+    c.howInjury,
+    c.intervals[0],
+    c.intervals[1],
+    c.intervals[2],
+    c.intervals[3],
+    c.injuryDate,
+    c.injuryPlace,
+    c.race,
+    c.hispanic,
+    c.autopsy,
+    c.tobacco,
+    c.pregnancy,
+    coded.underlyingCause,
+    isDrugOverdoseCause(coded.underlyingCause),
+    JSON.stringify(coded.recordAxis),
+    JSON.stringify(coded.entityAxis),
+    JSON.stringify(coded.drugs),
+    coded.intent,
+    coded.review.required,
+    JSON.stringify(coded.review.reasons),
+    JSON.stringify(coded.trace),
+  ];
+}
+
+async function commitBatch(connection: DuckDBConnection, coder: DeathCoder, batchId: string, staged: StagedCounts): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await runScript(connection, loaderSql.get('commit_certificates')!, {
+      batch_id: batchId,
+      loaded_at: new Date().toISOString(),
+      coder: coder.coderVersion,
+      lexicon_version: coder.lexiconVersion,
+    });
+    await connection.run(
+      `UPDATE batches SET status = 'loaded', finished_at = now(), records_read = $read,
+         records_loaded = (SELECT count(*) FROM versioned_certificates),
+         records_unchanged = $valid - (SELECT count(*) FROM versioned_certificates),
+         records_rejected = $rejected
+       WHERE batch_id = $batch_id`,
+      { read: staged.recordsRead, valid: staged.recordsValid, rejected: staged.recordsRejected, batch_id: batchId },
+    );
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+async function findLoadedBatchBySha(connection: DuckDBConnection, sha256: string): Promise<string | null> {
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT batch_id FROM batches WHERE sha256 = $sha256 AND kind = 'deaths' AND status = 'loaded' ORDER BY received_at LIMIT 1`,
+      { sha256 },
+    )
+  ).getRowObjects();
+  return rows[0] ? String(rows[0].batch_id) : null;
+}

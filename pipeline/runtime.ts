@@ -1,0 +1,30 @@
+/**
+ * Builds the long-lived parts from a Config: logger, database, coder, query catalogue, ingest.
+ * Server, CLI and tests all start here, so they run the same code paths.
+ */
+import type { Logger } from 'pino';
+import { createDrugMentionCoder } from './coding/deaths/drug-mention-coder.ts';
+import type { DeathCoder } from './coding/deaths/types.ts';
+import type { Config } from './config.ts';
+import { IngestService } from './ingest/ingest-service.ts';
+import { Mutex } from './ingest/mutex.ts';
+import { createLogger } from './log/logger.ts';
+import { openDatabase, type Database } from './store/database.ts';
+import { QueryCatalog } from './store/sql-files.ts';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  queries: QueryCatalog;
+  coder: DeathCoder;
+  ingest: IngestService;
+  close(): void;
+}
+
+export async function openRuntime(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+  const db = await openDatabase(config.databasePath);
+  const coder = createDrugMentionCoder();
+  const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex() }, config.rawDir);
+  return { config, logger, db, queries: new QueryCatalog(), coder, ingest, close: () => db.close() };
+}

@@ -1,0 +1,63 @@
+/**
+ * Opening the DuckDB file. One process owns it for writing (DuckDB allows one writer process, and
+ * a second process cannot even open it read-only meanwhile), so a lock conflict becomes an error
+ * that says which process holds the file and what to do instead.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { applyMigrations } from './migrate.ts';
+import { loadReferenceData } from './reference-data.ts';
+
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
+}
+
+export interface Database {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  /** The connection used for reads and small writes. Batch loads open their own. */
+  readonly connection: DuckDBConnection;
+  connect(): Promise<DuckDBConnection>;
+  close(): void;
+}
+
+/** Opens (creating if needed) the database file, applies migrations and loads reference data. */
+export async function openDatabase(databasePath: string): Promise<Database> {
+  if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(databasePath, {
+      // Only DuckDB's built-in extensions exist offline: fail at once rather than try to download.
+      autoinstall_known_extensions: 'false',
+    });
+  } catch (error) {
+    throw explainOpenError(databasePath, error);
+  }
+  const connection = await instance.connect();
+  await applyMigrations(connection);
+  await loadReferenceData(connection);
+  return {
+    path: databasePath,
+    instance,
+    connection,
+    connect: () => instance.connect(),
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function explainOpenError(databasePath: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Could not set lock|Conflicting lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    return new DatabaseLockedError(
+      `The database ${databasePath} is held by another process${pid ? ` (PID ${pid})` : ''}, ` +
+        'probably `vigil serve`. Only one process may write it: stop that process, or send the file ' +
+        'to the running server instead (POST /api/batches, e.g. `curl -F file=@FILE http://HOST:PORT/api/batches`).',
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}

@@ -1,0 +1,19 @@
+/**
+ * What the HTTP layer is given: the configuration, the open database, the named queries, the
+ * ingest entry point and a logger. Built once at start-up and passed down; nothing global.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../pipeline/config.ts';
+import type { IngestService } from '../pipeline/ingest/ingest-service.ts';
+import type { Database } from '../pipeline/store/database.ts';
+import type { QueryCatalog } from '../pipeline/store/sql-files.ts';
+
+export interface AppServices {
+  config: Config;
+  db: Database;
+  queries: QueryCatalog;
+  ingest: IngestService;
+  logger: Logger;
+  /** The built dashboard, served at `/`. */
+  dashboardDir: string | null;
+}

@@ -1,0 +1,53 @@
+-- Deaths for one measure (death_measures) by geography and period, with population and crude
+-- rate per 100,000 over the period (not annualised).
+--   $measure    a death_measures.measure key
+--   $geography  'county' | 'state' | 'nation'
+--   $unit       'month' | 'total' (the whole range as one period)
+--   $from, $to  DATE range [from, to)
+-- Deaths count by county of residence, as NCHS counts them, from current, non-void certificate
+-- versions and their current coding. The population is that of the period's latest year, or the
+-- latest estimate before it when the year has none yet (ASOF join).
+WITH measure AS (
+  SELECT overdose_only, codes FROM death_measures WHERE measure = $measure
+),
+deaths AS (
+  SELECT
+    CASE $geography
+      WHEN 'county' THEN c.residence_county_fips
+      WHEN 'state' THEN substr(c.residence_county_fips, 1, 2)
+      ELSE 'US'
+    END AS geography,
+    CASE WHEN $unit = 'month' THEN strftime(c.death_date, '%Y-%m') END AS period,
+    year(c.death_date) AS year
+  FROM certificates c
+  JOIN coded_deaths d ON d.record_id = c.record_id AND d.is_current
+  CROSS JOIN measure m
+  WHERE c.is_current AND NOT c.voided
+    AND c.death_date >= $from AND c.death_date < $to
+    AND ($geography = 'nation' OR c.residence_county_fips IS NOT NULL)
+    AND (NOT m.overdose_only OR d.is_drug_overdose)
+    AND (len(m.codes) = 0 OR list_has_any(d.record_axis, m.codes))
+),
+counts AS (
+  SELECT geography, period, max(year) AS year, count(*) AS deaths
+  FROM deaths
+  GROUP BY geography, period
+),
+population AS (
+  SELECT
+    CASE $geography WHEN 'county' THEN fips WHEN 'state' THEN substr(fips, 1, 2) ELSE 'US' END AS geography,
+    year,
+    sum(population) AS population
+  FROM populations
+  WHERE age_group = 'all' AND sex = 'all'
+  GROUP BY 1, 2
+)
+SELECT
+  counts.geography,
+  counts.period,
+  CAST(counts.deaths AS INTEGER) AS deaths,
+  CAST(p.population AS DOUBLE) AS population,
+  counts.deaths * 100000.0 / p.population AS rate_per_100k
+FROM counts
+ASOF LEFT JOIN population p ON p.geography = counts.geography AND counts.year >= p.year
+ORDER BY counts.geography, counts.period;
