@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
-import type { DeathCoder } from '../coding/deaths/types.ts';
+import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { FileFormatError, readCertificateCsv } from '../formats/certificate-csv.ts';
-import type { Certificate } from '../records/certificate.ts';
+import { certificateToRow, type Certificate } from '../records/certificate.ts';
 import type { Database } from '../store/database.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
@@ -38,15 +38,7 @@ export interface IncomingBatch {
 
 const loaderSql = readSqlFiles('loader');
 // Column types of staging_certificates, in order (sql/loader/create_certificate_staging.sql).
-const STAGING_TYPES = [
-  INTEGER, // line
-  VARCHAR, VARCHAR, VARCHAR, // certificate_id, jurisdiction, death_date
-  INTEGER, // age
-  ...Array<typeof VARCHAR>(21).fill(VARCHAR), // sex .. pregnancy
-  VARCHAR, BOOLEAN, // underlying_cause, is_drug_overdose
-  VARCHAR, VARCHAR, VARCHAR, VARCHAR, // record_axis, entity_axis, drugs, intent
-  BOOLEAN, VARCHAR, VARCHAR, // review_required, review_reasons, trace
-];
+const STAGING_TYPES = [INTEGER, VARCHAR, VARCHAR, BOOLEAN];
 const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
 /** Ingests a stored raw certificate file. Returns the batch report; never half-loads a batch. */
@@ -75,9 +67,11 @@ export async function ingestCertificateBatch(context: IngestContext, batch: Inco
   );
   const connection = await db.connect();
   try {
+    const started = performance.now();
     const staged = await stageFile(connection, context.coder, batch);
-    await context.commitLock.run(() => commitBatch(connection, context.coder, batch.batchId, staged));
-    log.info(staged, 'batch loaded');
+    const stagedAt = performance.now();
+    await context.commitLock.run(() => commitBatch(connection, context.coder, batch.batchId, staged, log));
+    log.info({ ...staged, stageMs: Math.round(stagedAt - started), commitMs: Math.round(performance.now() - stagedAt) }, 'batch loaded');
   } catch (error) {
     const rejected = error instanceof FileFormatError;
     const message = error instanceof Error ? error.message : String(error);
@@ -127,48 +121,18 @@ async function stageFile(connection: DuckDBConnection, coder: DeathCoder, batch:
   return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
 }
 
-function stagingRow(line: number, c: Certificate, coder: DeathCoder) {
-  const coded = coder.code(c);
+/** One staged row: the certificate in template names and the coded result, as JSON texts. */
+function stagingRow(line: number, certificate: Certificate, coder: DeathCoder) {
+  const coded = coder.code(certificate);
   return [
     line,
-    c.certificateId,
-    c.jurisdiction,
-    c.deathDate,
-    c.age,
-    c.sex,
-    c.residenceCountyFips,
-    c.occurrenceCountyFips,
-    c.manner,
-    c.part1[0],
-    c.part1[1],
-    c.part1[2],
-    c.part1[3],
-    c.part2,
-    c.howInjury,
-    c.intervals[0],
-    c.intervals[1],
-    c.intervals[2],
-    c.intervals[3],
-    c.injuryDate,
-    c.injuryPlace,
-    c.race,
-    c.hispanic,
-    c.autopsy,
-    c.tobacco,
-    c.pregnancy,
-    coded.underlyingCause,
+    JSON.stringify(certificateToRow(certificate)),
+    JSON.stringify(toContractJson(coded)),
     isDrugOverdoseCause(coded.underlyingCause),
-    JSON.stringify(coded.recordAxis),
-    JSON.stringify(coded.entityAxis),
-    JSON.stringify(coded.drugs),
-    coded.intent,
-    coded.review.required,
-    JSON.stringify(coded.review.reasons),
-    JSON.stringify(coded.trace),
   ];
 }
 
-async function commitBatch(connection: DuckDBConnection, coder: DeathCoder, batchId: string, staged: StagedCounts): Promise<void> {
+async function commitBatch(connection: DuckDBConnection, coder: DeathCoder, batchId: string, staged: StagedCounts, log: Logger): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
     await runScript(connection, loaderSql.get('commit_certificates')!, {
@@ -176,7 +140,7 @@ async function commitBatch(connection: DuckDBConnection, coder: DeathCoder, batc
       loaded_at: new Date().toISOString(),
       coder: coder.coderVersion,
       lexicon_version: coder.lexiconVersion,
-    });
+    }, (statement, ms) => log.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'commit statement'));
     await connection.run(
       `UPDATE batches SET status = 'loaded', finished_at = now(), records_read = $read,
          records_loaded = (SELECT count(*) FROM versioned_certificates),

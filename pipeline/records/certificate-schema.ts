@@ -10,17 +10,12 @@ import {
   SEXES,
   type Certificate,
   type CertificateRow,
+  type Manner,
+  type Sex,
 } from './certificate.ts';
 
 /** Longest literal we accept in one text field; IJE's longest cause line is 120 characters. */
 const MAX_TEXT = 2000;
-
-const blankToNull = (value: string) => {
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-};
-
-const text = z.string().max(MAX_TEXT, `longer than ${MAX_TEXT} characters`).transform(blankToNull);
 
 export function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -30,38 +25,28 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+// The schema only checks the raw strings (blank allowed where a field is optional); building the
+// typed record is a plain function below. zod 4 compiles checks-only object schemas to a fast
+// path that transforms disable: measured here 48 µs per row with transforms, ~2 µs without.
+const text = z.string().max(MAX_TEXT, `longer than ${MAX_TEXT} characters`);
 const optionalDate = z
   .string()
-  .transform(blankToNull)
-  .refine((value) => value === null || isCalendarDate(value), 'not a calendar date in YYYY-MM-DD form');
-
-const optionalFips = z
-  .string()
-  .transform(blankToNull)
-  .refine((value) => value === null || /^\d{5}$/.test(value), 'not a 5-digit county FIPS code');
-
-const optionalCode = <T extends string>(codes: readonly T[], what: string) =>
-  z
-    .string()
-    .transform((value) => blankToNull(value)?.toUpperCase() ?? null)
-    .refine((value) => value === null || (codes as readonly string[]).includes(value), `not a ${what} code (${codes.join(', ')})`)
-    .transform((value) => value as T | null);
+  .refine((value) => value.trim() === '' || isCalendarDate(value.trim()), 'not a calendar date in YYYY-MM-DD form');
+const optionalFips = z.string().regex(/^\s*(\d{5})?\s*$/, 'not a 5-digit county FIPS code');
+const optionalCode = (codes: readonly string[], what: string) =>
+  z.string().regex(new RegExp(`^\\s*(${codes.join('|')})?\\s*$`, 'i'), `not a ${what} code (${codes.join(', ')})`);
 
 const rowSchema = z.object({
   certificate_id: z
     .string()
-    .transform((value) => value.trim())
-    .pipe(z.string().min(1, 'is required').max(64, 'longer than 64 characters')),
-  jurisdiction: z
-    .string()
-    .transform((value) => value.trim().toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{2}$/, 'not a 2-letter jurisdiction code (USPS, or YC for New York City)')),
+    .regex(/\S/, 'is required')
+    .refine((value) => value.trim().length <= 64, 'longer than 64 characters'),
+  jurisdiction: z.string().regex(/^\s*[A-Za-z]{2}\s*$/, 'not a 2-letter jurisdiction code (USPS, or YC for New York City)'),
   death_date: optionalDate,
   age: z
     .string()
-    .transform(blankToNull)
-    .refine((value) => value === null || (/^\d{1,3}$/.test(value) && Number(value) <= 130), 'not an age in whole years (0-130)')
-    .transform((value) => (value === null ? null : Number(value))),
+    .regex(/^\s*(\d{1,3})?\s*$/, 'not an age in whole years (0-130)')
+    .refine((value) => value.trim() === '' || Number(value) <= 130, 'not an age in whole years (0-130)'),
   sex: optionalCode(SEXES, 'sex'),
   residence_county_fips: optionalFips,
   occurrence_county_fips: optionalFips,
@@ -85,6 +70,13 @@ const rowSchema = z.object({
   pregnancy: text,
 });
 
+/** Trimmed text, or null when blank. */
+function value(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const trimmed = text.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
 export interface FieldError {
   field: string;
   message: string;
@@ -92,14 +84,15 @@ export interface FieldError {
 
 export type ValidationResult = { ok: true; certificate: Certificate } | { ok: false; errors: FieldError[] };
 
-const EMPTY_OPTIONALS = Object.fromEntries(CERTIFICATE_OPTIONAL_COLUMNS.map((column) => [column, ''])) as Record<
-  (typeof CERTIFICATE_OPTIONAL_COLUMNS)[number],
-  string
->;
+const ALL_COLUMNS: readonly string[] = [...CERTIFICATE_COLUMNS, ...CERTIFICATE_OPTIONAL_COLUMNS];
 
 /** Validates one template row; missing optional columns count as blank. */
 export function validateCertificateRow(row: CertificateRow): ValidationResult {
-  const parsed = rowSchema.safeParse({ ...EMPTY_OPTIONALS, ...row });
+  // Built key by key in one fixed order: objects of one shape keep zod on its fast path (a spread
+  // of a dictionary-mode object measured ~8x slower).
+  const input: Record<string, string> = {};
+  for (const column of ALL_COLUMNS) input[column] = (row as Record<string, string | undefined>)[column] ?? '';
+  const parsed = rowSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -107,28 +100,29 @@ export function validateCertificateRow(row: CertificateRow): ValidationResult {
     };
   }
   const r = parsed.data;
+  const age = value(r.age);
   return {
     ok: true,
     certificate: {
-      certificateId: r.certificate_id,
-      jurisdiction: r.jurisdiction,
-      deathDate: r.death_date,
-      age: r.age,
-      sex: r.sex,
-      residenceCountyFips: r.residence_county_fips,
-      occurrenceCountyFips: r.occurrence_county_fips,
-      manner: r.manner,
-      part1: [r.part1_a, r.part1_b, r.part1_c, r.part1_d],
-      part2: r.part2,
-      howInjury: r.how_injury,
-      intervals: [r.interval_a, r.interval_b, r.interval_c, r.interval_d],
-      injuryDate: r.injury_date,
-      injuryPlace: r.injury_place,
-      race: r.race,
-      hispanic: r.hispanic,
-      autopsy: r.autopsy,
-      tobacco: r.tobacco,
-      pregnancy: r.pregnancy,
+      certificateId: r.certificate_id.trim(),
+      jurisdiction: r.jurisdiction.trim().toUpperCase(),
+      deathDate: value(r.death_date),
+      age: age === null ? null : Number(age),
+      sex: (value(r.sex)?.toUpperCase() ?? null) as Sex | null,
+      residenceCountyFips: value(r.residence_county_fips),
+      occurrenceCountyFips: value(r.occurrence_county_fips),
+      manner: (value(r.manner)?.toUpperCase() ?? null) as Manner | null,
+      part1: [value(r.part1_a), value(r.part1_b), value(r.part1_c), value(r.part1_d)],
+      part2: value(r.part2),
+      howInjury: value(r.how_injury),
+      intervals: [value(r.interval_a), value(r.interval_b), value(r.interval_c), value(r.interval_d)],
+      injuryDate: value(r.injury_date),
+      injuryPlace: value(r.injury_place),
+      race: value(r.race),
+      hispanic: value(r.hispanic),
+      autopsy: value(r.autopsy),
+      tobacco: value(r.tobacco),
+      pregnancy: value(r.pregnancy),
     },
   };
 }

@@ -76,3 +76,37 @@ export interface Certificate {
 
 /** A template row as strings, the shape readers and the generator exchange before validation. */
 export type CertificateRow = Record<CertificateColumn, string> & Partial<Record<CertificateOptionalColumn, string>>;
+
+/**
+ * A certificate in the template's column names, keys always in the same order (the loader hashes
+ * its JSON text to recognise unchanged records). Age stays a number; blanks are null.
+ */
+export function certificateToRow(c: Certificate) {
+  return {
+    certificate_id: c.certificateId,
+    jurisdiction: c.jurisdiction,
+    death_date: c.deathDate,
+    age: c.age,
+    sex: c.sex,
+    residence_county_fips: c.residenceCountyFips,
+    occurrence_county_fips: c.occurrenceCountyFips,
+    manner: c.manner,
+    part1_a: c.part1[0],
+    part1_b: c.part1[1],
+    part1_c: c.part1[2],
+    part1_d: c.part1[3],
+    part2: c.part2,
+    how_injury: c.howInjury,
+    interval_a: c.intervals[0],
+    interval_b: c.intervals[1],
+    interval_c: c.intervals[2],
+    interval_d: c.intervals[3],
+    injury_date: c.injuryDate,
+    injury_place: c.injuryPlace,
+    race: c.race,
+    hispanic: c.hispanic,
+    autopsy: c.autopsy,
+    tobacco: c.tobacco,
+    pregnancy: c.pregnancy,
+  };
+}

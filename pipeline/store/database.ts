@@ -30,6 +30,8 @@ export async function openDatabase(databasePath: string): Promise<Database> {
     instance = await DuckDBInstance.create(databasePath, {
       // Only DuckDB's built-in extensions exist offline: fail at once rather than try to download.
       autoinstall_known_extensions: 'false',
+      // Bulk inserts run in parallel and use less memory; every query that needs an order says so.
+      preserve_insertion_order: 'false',
     });
   } catch (error) {
     throw explainOpenError(databasePath, error);

@@ -72,12 +72,19 @@ export function parameterNames(statement: string): string[] {
 }
 
 /** Runs every statement of a SQL file in order, binding to each only the parameters it uses. */
-export async function runScript(connection: DuckDBConnection, sql: string, parameters: QueryParameters = {}): Promise<void> {
+export async function runScript(
+  connection: DuckDBConnection,
+  sql: string,
+  parameters: QueryParameters = {},
+  onStatement?: (statement: string, milliseconds: number) => void,
+): Promise<void> {
   for (const statement of splitStatements(sql)) {
+    const started = performance.now();
     const names = parameterNames(statement);
     const missing = names.filter((name) => !(name in parameters));
     if (missing.length > 0) throw new Error(`SQL parameter${missing.length > 1 ? 's' : ''} not given: ${missing.map((n) => '$' + n).join(', ')}`);
     const bound = Object.fromEntries(names.map((name) => [name, parameters[name]!]));
     await connection.run(statement, names.length > 0 ? bound : undefined);
+    onStatement?.(statement, performance.now() - started);
   }
 }

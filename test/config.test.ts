@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../pipeline/config.ts';
+
+describe('configuration', () => {
+  it('has defaults for everything', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      dataDir: path.resolve('data'),
+      databasePath: path.resolve('data/vigil.duckdb'),
+      rawDir: path.resolve('data/raw'),
+      inboxDir: path.resolve('data/inbox'),
+      port: 3000,
+      host: '127.0.0.1',
+      timeZone: 'America/New_York',
+      jobs: { enabled: true, inboxSchedule: '*/5 * * * *' },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      VIGIL_DATA_DIR: '/srv/vigil',
+      VIGIL_DB_PATH: '/fast/vigil.duckdb',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      VIGIL_TIME_ZONE: 'America/Chicago',
+      VIGIL_LOG_LEVEL: 'warn',
+      VIGIL_UPLOAD_MAX_BYTES: '1000',
+      VIGIL_INBOX_SCHEDULE: '0 * * * *',
+      VIGIL_JOBS_ENABLED: 'false',
+    });
+    expect(config).toMatchObject({
+      dataDir: '/srv/vigil',
+      databasePath: '/fast/vigil.duckdb',
+      port: 8080,
+      host: '0.0.0.0',
+      timeZone: 'America/Chicago',
+      logLevel: 'warn',
+      uploadMaxBytes: 1000,
+      jobs: { enabled: false, inboxSchedule: '0 * * * *' },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT="eighty"'],
+    [{ PORT: '70000' }, 'PORT="70000"'],
+    [{ VIGIL_TIME_ZONE: 'Mars/Olympus' }, 'VIGIL_TIME_ZONE="Mars/Olympus": not an IANA time zone'],
+    [{ VIGIL_INBOX_SCHEDULE: 'every minute' }, 'VIGIL_INBOX_SCHEDULE="every minute": VIGIL_INBOX_SCHEDULE is not a valid cron expression'],
+    [{ VIGIL_LOG_LEVEL: 'loud' }, 'VIGIL_LOG_LEVEL="loud"'],
+  ])('fails at start naming the wrong value: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

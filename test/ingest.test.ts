@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDrugMentionCoder } from '../pipeline/coding/deaths/drug-mention-coder.ts';
+import type { DeathCoder } from '../pipeline/coding/deaths/types.ts';
+import { IngestService } from '../pipeline/ingest/ingest-service.ts';
+import { Mutex } from '../pipeline/ingest/mutex.ts';
+import { openTestRuntime, type TestRuntime } from './helpers/runtime.ts';
+
+const HEADER = 'certificate_id,jurisdiction,death_date,age,sex,residence_county_fips,occurrence_county_fips,manner,part1_a,part1_b,part1_c,part1_d,part2,how_injury';
+
+let runtime: TestRuntime;
+beforeEach(async () => {
+  runtime = await openTestRuntime();
+});
+afterEach(() => runtime.dispose());
+
+function writeFile(name: string, rows: string[]): string {
+  const file = path.join(runtime.dataDir, name);
+  fs.writeFileSync(file, [HEADER, ...rows].join('\n') + '\n');
+  return file;
+}
+
+async function rows(sql: string) {
+  return (await runtime.db.connection.runAndReadAll(sql)).getRowObjectsJson();
+}
+
+describe('certificate batches', () => {
+  it('keeps the raw file with its checksum and records the batch', async () => {
+    const file = writeFile('a.csv', ['C1,OH,2024-01-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,']);
+    const report = await runtime.ingest.ingestFile(file, { source: 'cli' });
+    const [batch] = await rows(`SELECT raw_path, sha256, bytes, status FROM batches`);
+    expect(fs.readFileSync(String(batch!.raw_path))).toEqual(fs.readFileSync(file));
+    expect(batch).toMatchObject({ sha256: report.sha256, bytes: String(fs.statSync(file).size), status: 'loaded' });
+  });
+
+  it('an amended certificate is a new version; the old one is kept and no longer current', async () => {
+    await runtime.ingest.ingestFile(writeFile('v1.csv', ['C1,OH,2024-01-01,30,M,39061,39061,P,Pending investigation,,,,,', 'C2,OH,2024-01-02,50,F,39061,39061,N,Sepsis,,,,,']), { source: 'cli' });
+    const second = await runtime.ingest.ingestFile(
+      writeFile('v2.csv', ['C1,OH,2024-01-01,30,M,39061,39061,A,Acute fentanyl toxicity,,,,,', 'C2,OH,2024-01-02,50,F,39061,39061,N,Sepsis,,,,,']),
+      { source: 'cli' },
+    );
+    expect(second).toMatchObject({ status: 'loaded', recordsRead: 2, recordsLoaded: 1, recordsUnchanged: 1 });
+    expect(
+      await rows(`SELECT certificate_id, version, c.is_current, manner, underlying_cause FROM certificates c JOIN coded_deaths USING (record_id) ORDER BY certificate_id, version`),
+    ).toEqual([
+      { certificate_id: 'C1', version: 1, is_current: false, manner: 'P', underlying_cause: 'R99' },
+      { certificate_id: 'C1', version: 2, is_current: true, manner: 'A', underlying_cause: 'X42' },
+      { certificate_id: 'C2', version: 1, is_current: true, manner: 'N', underlying_cause: null },
+    ]);
+  });
+
+  it('several versions of one certificate in one file are numbered in file order, the last current', async () => {
+    await runtime.ingest.ingestFile(
+      writeFile('multi.csv', ['C1,OH,2024-01-01,30,M,39061,39061,P,Pending,,,,,', 'C1,OH,2024-01-01,30,M,39061,39061,A,Heroin toxicity,,,,,', 'C1,OH,2024-01-01,30,M,39061,39061,P,Pending,,,,,']),
+      { source: 'cli' },
+    );
+    expect(await rows(`SELECT version, is_current, source_line FROM certificates ORDER BY version`)).toEqual([
+      { version: 1, is_current: false, source_line: 2 },
+      { version: 2, is_current: false, source_line: 3 },
+      { version: 3, is_current: true, source_line: 4 },
+    ]);
+  });
+
+  it('a resent file changes nothing and answers with the earlier batch', async () => {
+    const file = writeFile('same.csv', ['C1,OH,2024-01-01,30,M,39061,39061,A,Cocaine toxicity,,,,,']);
+    const first = await runtime.ingest.ingestFile(file, { source: 'cli' });
+    const again = await runtime.ingest.ingestFile(file, { source: 'upload' });
+    expect(again).toMatchObject({ duplicateOf: first.batchId, batchId: first.batchId });
+    expect(await rows(`SELECT count(*)::INTEGER AS n FROM certificates`)).toEqual([{ n: 1 }]);
+    expect(await rows(`SELECT count(*)::INTEGER AS n FROM batches`)).toEqual([{ n: 1 }]);
+  });
+
+  it('a batch that fails part-way leaves nothing behind and says why', async () => {
+    await runtime.ingest.ingestFile(writeFile('before.csv', ['K1,KY,2024-01-01,30,M,21111,21111,A,Heroin toxicity,,,,,']), { source: 'cli' });
+    let calls = 0;
+    const real = createDrugMentionCoder();
+    const failing: DeathCoder = {
+      ...real,
+      code: (certificate) => {
+        if (++calls === 5000) throw new Error('coder crashed on purpose');
+        return real.code(certificate);
+      },
+    };
+    const service = new IngestService({ db: runtime.db, coder: failing, logger: pino({ level: 'silent' }), commitLock: new Mutex() }, runtime.config.rawDir);
+    const many = Array.from({ length: 6000 }, (_, i) => `M${i},OH,2024-01-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,`);
+    const report = await service.ingestFile(writeFile('many.csv', many), { source: 'cli' });
+    expect(report).toMatchObject({ status: 'failed', error: 'coder crashed on purpose', recordsLoaded: 0 });
+    expect(await rows(`SELECT certificate_id FROM certificates`)).toEqual([{ certificate_id: 'K1' }]);
+    expect(await rows(`SELECT count(*)::INTEGER AS n FROM coded_deaths`)).toEqual([{ n: 1 }]);
+  });
+
+  it('reports bad records with line and field, loads the good ones', async () => {
+    const report = await runtime.ingest.ingestFile(
+      writeFile('mixed.csv', ['G1,OH,2024-01-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,', 'B1,OH,2024-13-01,30,M,39061,39061,A,x,,,,,', 'G2,OH,2024-01-01,30,M,39061,39061,N,Sepsis,,,,,']),
+      { source: 'cli' },
+    );
+    expect(report).toMatchObject({
+      status: 'loaded',
+      recordsRead: 3,
+      recordsLoaded: 2,
+      recordsRejected: 1,
+      errorsTotal: 1,
+      errors: [{ line: 3, recordId: 'B1', field: 'death_date', message: 'not a calendar date in YYYY-MM-DD form' }],
+    });
+  });
+});
