@@ -29,6 +29,10 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   VIGIL_TIME_ZONE: timeZone.default('America/New_York'),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIGIL_DB_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 2GB or 512MiB')
+    .default('1GB'),
   VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   VIGIL_INBOX_SCHEDULE: cronExpression('VIGIL_INBOX_SCHEDULE').default('*/5 * * * *'),
   VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
@@ -37,6 +41,8 @@ const environmentSchema = z.object({
 export interface Config {
   dataDir: string;
   databasePath: string;
+  /** DuckDB's memory limit; beyond it, large batches spill to a temporary directory beside the database. */
+  databaseMemoryLimit: string;
   /** Raw uploads, kept byte for byte with their checksum. */
   rawDir: string;
   /** Files dropped here are ingested by the inbox job. */
@@ -68,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     databasePath: path.resolve(e.VIGIL_DB_PATH ?? path.join(dataDir, 'vigil.duckdb')),
+    databaseMemoryLimit: e.VIGIL_DB_MEMORY_LIMIT,
     rawDir: path.join(dataDir, 'raw'),
     inboxDir: path.join(dataDir, 'inbox'),
     port: e.PORT,

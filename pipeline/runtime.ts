@@ -23,7 +23,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
-  const db = await openDatabase(config.databasePath);
+  const db = await openDatabase(config.databasePath, { memoryLimit: config.databaseMemoryLimit });
   const coder = createDrugMentionCoder();
   const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex() }, config.rawDir);
   return { config, logger, db, queries: new QueryCatalog(), coder, ingest, close: () => db.close() };

@@ -23,7 +23,8 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use(await aggregateRoutes(services));
   app.use(batchRoutes(services));
   app.use('/api', notFound);
-  if (services.dashboardDir) app.use(express.static(services.dashboardDir, { index: 'index.html', maxAge: '5m' }));
+  // Revalidate on every load (ETags keep it cheap): an old main.js must never meet a new index.html.
+  if (services.dashboardDir) app.use(express.static(services.dashboardDir, { index: 'index.html', cacheControl: true, maxAge: 0 }));
   app.use(notFound);
   app.use(errorHandler(services.logger));
   return app;

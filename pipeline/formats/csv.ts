@@ -163,9 +163,15 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord[]> {
 /** Quotes a field only when it must be (comma, quote, line break, or surrounding space). */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
-  if (/[",\r\n]/.test(s) || s.startsWith(' ') || s.endsWith(' ')) return `"${s.replace(/"/g, '""')}"`;
-  return s;
+  const s = typeof value === 'string' ? value : String(value);
+  if (s.length === 0) return s;
+  // A character scan instead of a regex: writers call this for every field of millions of rows.
+  let mustQuote = s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32;
+  for (let i = 0; !mustQuote && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    mustQuote = c === QUOTE || c === COMMA || c === LF || c === CR;
+  }
+  return mustQuote ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {

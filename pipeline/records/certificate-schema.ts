@@ -43,10 +43,10 @@ const rowSchema = z.object({
     .refine((value) => value.trim().length <= 64, 'longer than 64 characters'),
   jurisdiction: z.string().regex(/^\s*[A-Za-z]{2}\s*$/, 'not a 2-letter jurisdiction code (USPS, or YC for New York City)'),
   death_date: optionalDate,
-  age: z
-    .string()
-    .regex(/^\s*(\d{1,3})?\s*$/, 'not an age in whole years (0-130)')
-    .refine((value) => value.trim() === '' || Number(value) <= 130, 'not an age in whole years (0-130)'),
+  age: z.string().refine((value) => {
+    const age = value.trim();
+    return age === '' || (/^\d{1,3}$/.test(age) && Number(age) <= 130);
+  }, 'not an age in whole years (0-130)'),
   sex: optionalCode(SEXES, 'sex'),
   residence_county_fips: optionalFips,
   occurrence_county_fips: optionalFips,

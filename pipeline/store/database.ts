@@ -23,7 +23,7 @@ export interface Database {
 }
 
 /** Opens (creating if needed) the database file, applies migrations and loads reference data. */
-export async function openDatabase(databasePath: string): Promise<Database> {
+export async function openDatabase(databasePath: string, options: { memoryLimit?: string } = {}): Promise<Database> {
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   let instance: DuckDBInstance;
   try {
@@ -32,6 +32,7 @@ export async function openDatabase(databasePath: string): Promise<Database> {
       autoinstall_known_extensions: 'false',
       // Bulk inserts run in parallel and use less memory; every query that needs an order says so.
       preserve_insertion_order: 'false',
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
     });
   } catch (error) {
     throw explainOpenError(databasePath, error);

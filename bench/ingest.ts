@@ -1,0 +1,61 @@
+/**
+ * Ingest benchmark: N generated certificates (default 1,000,000) loaded through the real path,
+ * each run in a fresh process and a fresh database. Prints records/second and peak memory per
+ * run and their medians.
+ *
+ *   npm run bench -- [--records 1000000] [--runs 3]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_OPTIONS, generateCertificates } from '../fixtures/generator/index.ts';
+import { csvLine } from '../pipeline/formats/csv.ts';
+import { CERTIFICATE_COLUMNS } from '../pipeline/records/certificate.ts';
+import { machineDescription, median } from './machine.ts';
+
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const records = Number(values.records);
+const runs = Number(values.runs);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+const file = path.join(work, 'certificates.csv');
+
+// A national year is ~3.1M deaths: scale the generator to produce at least `records`, then stop there.
+const started = Date.now();
+const out = fs.openSync(file, 'w');
+let buffer = csvLine(CERTIFICATE_COLUMNS);
+let written = 0;
+for (const row of generateCertificates({ ...DEMO_OPTIONS, deathScale: Math.min(2, (records / 3.1e6) * 1.1), outbreaks: [] })) {
+  buffer += csvLine(CERTIFICATE_COLUMNS.map((column) => row[column]));
+  if (buffer.length > 1 << 20) {
+    fs.writeSync(out, buffer);
+    buffer = '';
+  }
+  if (++written === records) break;
+}
+fs.writeSync(out, buffer);
+fs.closeSync(out);
+if (written < records) throw new Error(`the generator produced only ${written} certificates`);
+const sizeMiB = fs.statSync(file).size / 2 ** 20;
+console.log(`machine: ${machineDescription()}`);
+console.log(`input: ${written.toLocaleString('en-US')} generated certificates, ${sizeMiB.toFixed(0)} MiB CSV (generated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+const results: { seconds: number; maxRssMiB: number; records: number; databaseBytes: number }[] = [];
+for (let run = 1; run <= runs; run++) {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-once.ts'), file, path.join(work, 'db')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const result = JSON.parse(output.trim().split('\n').pop()!);
+  if (result.status !== 'loaded' || result.records !== written) throw new Error(`run ${run} did not load every record: ${output}`);
+  results.push(result);
+  console.log(
+    `run ${run}: ${result.seconds.toFixed(2)} s, ${Math.round(written / result.seconds).toLocaleString('en-US')} records/s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB, database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+}
+const seconds = median(results.map((r) => r.seconds));
+console.log(
+  `median of ${runs}: ${seconds.toFixed(2)} s, ${Math.round(written / seconds).toLocaleString('en-US')} records/s, peak RSS ${median(results.map((r) => r.maxRssMiB)).toFixed(0)} MiB`,
+);
+fs.rmSync(work, { recursive: true, force: true });
