@@ -71,7 +71,7 @@ describe('SQL files', () => {
     },
     data_extent: async () => {
       const [row] = await runtime.queries.rows(runtime.db.connection, 'data_extent');
-      expect(row).toMatchObject({ first_month: '2024-01', last_month: '2024-02', certificates: 10 });
+      expect(row).toMatchObject({ first_month: '2024-01', last_month: '2024-02', certificates: 10, synthetic: false });
       expect(String(row!.data_as_of)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(Date.now() - Date.parse(String(row!.data_as_of))).toBeLessThan(10 * 60_000);
     },

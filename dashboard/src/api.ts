@@ -12,6 +12,8 @@ export interface Meta {
   measures: Measure[];
   extent: { from: string; to: string } | null;
   dataAsOf: string | null;
+  /** True when any loaded data is the generated demo set. */
+  synthetic: boolean;
 }
 
 export type Geography = 'county' | 'state' | 'nation';
@@ -109,7 +111,7 @@ function parseMeta(body: unknown): Meta {
   if (!meta || !Array.isArray(meta.measures) || meta.measures.length === 0) {
     throw new ApiError('The server’s /api/meta answer lists no measures.', 200, '/api/meta');
   }
-  return { measures: meta.measures, extent: meta.extent ?? null, dataAsOf: meta.dataAsOf ?? null };
+  return { measures: meta.measures, extent: meta.extent ?? null, dataAsOf: meta.dataAsOf ?? null, synthetic: meta.synthetic === true };
 }
 
 async function request(url: string, accept: string | null, signal?: AbortSignal): Promise<Response> {

@@ -49,7 +49,8 @@ function startDashboard(document: Document): void {
     const { extent } = meta;
     dataInfo.textContent =
       (extent ? `Data: ${formatPeriod(extent.from, extent.to)}` : 'No data loaded yet') +
-      (meta.dataAsOf ? ` · data as of ${formatTimestamp(meta.dataAsOf)}` : '');
+      (meta.dataAsOf ? ` · data as of ${formatTimestamp(meta.dataAsOf)}` : '') +
+      (meta.synthetic ? ' · synthetic demo data, not real deaths' : '');
     if (!extent) {
       const message = 'No deaths have been loaded yet. Upload certificates or run `vigil demo`, then reload.';
       mapPanel.empty('', message);

@@ -49,6 +49,7 @@ export async function aggregateRoutes({ db, queries }: AppServices): Promise<Rou
       extent: extent?.first_month ? { from: extent.first_month, to: extent.last_month } : null,
       dataAsOf: extent?.data_as_of ?? null,
       certificates: Number(extent?.certificates ?? 0),
+      synthetic: extent?.synthetic === true,
     });
   });
 

@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(await page.locator('#national-series svg circle').count()).toBeGreaterThan(0);
 
     await expect(page.locator('#measure').inputValue()).resolves.toBe('all_overdose');
-    await expect(page.locator('#data-info').textContent()).resolves.toMatch(/^Data: .+data as of /);
+    await expect(page.locator('#data-info').textContent()).resolves.toMatch(/^Data: .+data as of .+ · synthetic demo data, not real deaths$/);
     await expect(page.locator('#error-banner').isHidden()).resolves.toBe(true);
     expect(problems).toEqual([]);
   });
