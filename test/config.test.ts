@@ -10,6 +10,7 @@ describe('configuration', () => {
       databasePath: path.resolve('data/vigil.duckdb'),
       rawDir: path.resolve('data/raw'),
       inboxDir: path.resolve('data/inbox'),
+      databaseMemoryLimit: '1GB',
       port: 3000,
       host: '127.0.0.1',
       timeZone: 'America/New_York',
@@ -21,6 +22,7 @@ describe('configuration', () => {
     const config = loadConfig({
       VIGIL_DATA_DIR: '/srv/vigil',
       VIGIL_DB_PATH: '/fast/vigil.duckdb',
+      VIGIL_DB_MEMORY_LIMIT: '512MiB',
       PORT: '8080',
       HOST: '0.0.0.0',
       VIGIL_TIME_ZONE: 'America/Chicago',
@@ -32,6 +34,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       dataDir: '/srv/vigil',
       databasePath: '/fast/vigil.duckdb',
+      databaseMemoryLimit: '512MiB',
       port: 8080,
       host: '0.0.0.0',
       timeZone: 'America/Chicago',
@@ -47,6 +50,7 @@ describe('configuration', () => {
     [{ VIGIL_TIME_ZONE: 'Mars/Olympus' }, 'VIGIL_TIME_ZONE="Mars/Olympus": not an IANA time zone'],
     [{ VIGIL_INBOX_SCHEDULE: 'every minute' }, 'VIGIL_INBOX_SCHEDULE="every minute": VIGIL_INBOX_SCHEDULE is not a valid cron expression'],
     [{ VIGIL_LOG_LEVEL: 'loud' }, 'VIGIL_LOG_LEVEL="loud"'],
+    [{ VIGIL_DB_MEMORY_LIMIT: 'lots' }, 'VIGIL_DB_MEMORY_LIMIT="lots": expected a size such as 2GB or 512MiB'],
   ])('fails at start naming the wrong value: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

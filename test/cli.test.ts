@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+const SAMPLE = path.join(ROOT, 'fixtures/samples/certificates-small.csv');
+
+/** Runs `vigil` as a user would; resolves with exit code, stdout and stderr. */
+async function vigil(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'pipeline/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, VIGIL_LOG_LEVEL: 'silent', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('vigil CLI', () => {
+  it('code deaths prints one contract NDJSON line per certificate and nothing else on stdout', async () => {
+    const { code, stdout } = await vigil(['code', 'deaths', SAMPLE]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(10);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(['certificate_id', 'underlying_cause', 'record_axis', 'entity_axis', 'drugs', 'intent', 'review', 'trace']);
+      expect(Object.keys(line.review)).toEqual(['required', 'reasons']);
+      for (const entity of line.entity_axis) expect(Object.keys(entity)).toEqual(['line', 'position', 'code', 'text', 'nature_of_injury']);
+    }
+    expect(lines[0]).toMatchObject({ certificate_id: '2024OH000001', underlying_cause: 'X44', record_axis: ['X44', 'T40.4', 'T43.6'], intent: 'accident' });
+  });
+
+  it('code deaths reports rejected records on stderr with file, line and field, and exits 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const file = path.join(dir, 'bad.csv');
+    fs.writeFileSync(file, fs.readFileSync(SAMPLE, 'utf8').split('\n')[0] + '\nB1,OH,2024-01-01,30,M,39061,39061,X,Heroin toxicity,,,,,\n');
+    const { code, stdout, stderr } = await vigil(['code', 'deaths', file]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain(`${file}:2: B1: manner: not a manner of death code (N, A, S, H, P, C)`);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('a wrong configuration value stops it at start, naming the variable and value', async () => {
+    const { code, stderr } = await vigil(['jobs'], { PORT: 'eighty' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^vigil: Invalid configuration:\n {2}PORT="eighty": /);
+  });
+
+  it('an unknown command or a missing file is a one-line usage error', async () => {
+    expect(await vigil(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: unknown command: frobnicate/) });
+    expect(await vigil(['code', 'deaths', '/no/such.csv'])).toMatchObject({ code: 2, stderr: 'vigil: no such file: /no/such.csv\n' });
+  });
+});
