@@ -18,7 +18,7 @@ export class HttpError extends Error {
 }
 
 /** Parses request input with a zod schema; a failure is a 400 naming each bad parameter and value. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: 'query' | 'body' | 'path'): z.infer<T> {
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const record = (input ?? {}) as Record<string, unknown>;

@@ -131,6 +131,9 @@ describe('HTTP API', () => {
     const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['geography:Utf8', 'period:Utf8', 'deaths:Int32', 'population:Float64', 'rate_per_100k:Float64']);
     expect(table.toArray().map((row) => row.toJSON())).toEqual(json.rows);
+    // Without from/to, the range is the data's: January (sample) to September (the 50 MB file).
+    const defaults = (await (await fetch(api('/api/aggregates?measure=cocaine&geography=nation&unit=total'))).json()) as Record<string, unknown>;
+    expect(defaults).toMatchObject({ from: '2024-01', to: '2024-09', rows: [{ geography: 'US', period: null, deaths: 2 }] });
     const accept = await fetch(api(`/api/aggregates?${query}`), { headers: { accept: 'application/vnd.apache.arrow.stream' } });
     expect(accept.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
   });

@@ -126,5 +126,3 @@ export function validateCertificateRow(row: CertificateRow): ValidationResult {
     },
   };
 }
-
-export const REQUIRED_CERTIFICATE_COLUMNS: readonly string[] = CERTIFICATE_COLUMNS;

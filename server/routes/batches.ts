@@ -75,7 +75,7 @@ export function batchRoutes({ config, db, ingest }: AppServices): Router {
     if (!request.is(['text/csv', 'text/plain', 'application/octet-stream'])) {
       throw new HttpError(415, `unsupported Content-Type: ${JSON.stringify(request.get('content-type') ?? '')} (use multipart/form-data with field "file", or text/csv)`);
     }
-    const { name } = parseInput(z.object({ name: z.string().max(200).default('upload.csv') }), request.query, 'query');
+    const { name } = parseInput(z.object({ name: z.string().max(200).default('upload.csv') }), request.query);
     const declared = Number(request.get('content-length') ?? 0);
     if (declared > config.uploadMaxBytes) throw new HttpError(413, `file too large: ${declared} bytes (limit ${config.uploadMaxBytes})`);
     const fileName = checkFileName(name);
@@ -94,7 +94,7 @@ export function batchRoutes({ config, db, ingest }: AppServices): Router {
   });
 
   router.get('/api/batches/:id', async (request, response) => {
-    const { id } = parseInput(z.object({ id: z.string().regex(/^b\d{14}-[0-9a-f]{8}$/, 'not a batch id') }), request.params, 'path');
+    const { id } = parseInput(z.object({ id: z.string().regex(/^b\d{14}-[0-9a-f]{8}$/, 'not a batch id') }), request.params);
     const report = await readBatchReport(db.connection, id);
     if (!report) throw new HttpError(404, `no batch ${id}`);
     response.json(report);

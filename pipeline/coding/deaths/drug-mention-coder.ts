@@ -12,7 +12,6 @@ import {
   INTENT_BY_MANNER,
   type CodedCertificate,
   type DeathCoder,
-  type DrugMention,
   type EntityAxisCode,
   type EntityLine,
   type TraceStep,
