@@ -6,6 +6,7 @@ import { createDrugMentionCoder } from '../pipeline/coding/deaths/drug-mention-c
 import type { DeathCoder } from '../pipeline/coding/deaths/types.ts';
 import { IngestService } from '../pipeline/ingest/ingest-service.ts';
 import { Mutex } from '../pipeline/ingest/mutex.ts';
+import { openRuntime } from '../pipeline/runtime.ts';
 import { openTestRuntime, type TestRuntime } from './helpers/runtime.ts';
 
 const HEADER = 'certificate_id,jurisdiction,death_date,age,sex,residence_county_fips,occurrence_county_fips,manner,part1_a,part1_b,part1_c,part1_d,part2,how_injury';
@@ -89,6 +90,23 @@ describe('certificate batches', () => {
     expect(report).toMatchObject({ status: 'failed', error: 'coder crashed on purpose', recordsLoaded: 0 });
     expect(await rows(`SELECT certificate_id FROM certificates`)).toEqual([{ certificate_id: 'K1' }]);
     expect(await rows(`SELECT count(*)::INTEGER AS n FROM coded_deaths`)).toEqual([{ n: 1 }]);
+  });
+
+  it('a batch cut off by a stopped process is marked failed when the database is opened again', async () => {
+    await runtime.db.connection.run(
+      `INSERT INTO batches (batch_id, kind, format, file_name, raw_path, sha256, bytes, source, status, received_at)
+       VALUES ('b20240101000000-0000abcd', 'deaths', 'certificate-csv', 'x.csv', '/raw/x.csv', 'ff', 1, 'cli', 'processing', now())`,
+    );
+    runtime.close();
+    const reopened = await openRuntime(runtime.config, pino({ level: 'silent' }));
+    try {
+      const [batch] = (await reopened.db.connection.runAndReadAll(`SELECT status, error FROM batches`)).getRowObjectsJson();
+      expect(batch).toEqual({ status: 'failed', error: expect.stringMatching(/^interrupted: .* nothing from it was stored/) });
+    } finally {
+      reopened.close();
+      fs.rmSync(runtime.dataDir, { recursive: true, force: true });
+    }
+    runtime = await openTestRuntime(); // for afterEach to dispose
   });
 
   it('reports bad records with line and field, loads the good ones', async () => {

@@ -40,6 +40,7 @@ export async function openDatabase(databasePath: string, options: { memoryLimit?
   const connection = await instance.connect();
   await applyMigrations(connection);
   await loadReferenceData(connection);
+  await failInterruptedBatches(connection);
   return {
     path: databasePath,
     instance,
@@ -50,6 +51,18 @@ export async function openDatabase(databasePath: string, options: { memoryLimit?
       instance.closeSync();
     },
   };
+}
+
+/**
+ * A batch still 'processing' when the file is opened was cut off by a stopped process (only one
+ * process can hold the file). Its transaction never committed, so nothing of it is stored; say so.
+ */
+async function failInterruptedBatches(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    `UPDATE batches SET status = 'failed', finished_at = now(),
+       error = 'interrupted: the process stopped before this batch was committed; nothing from it was stored. Load the file again.'
+     WHERE status = 'processing'`,
+  );
 }
 
 function explainOpenError(databasePath: string, error: unknown): Error {
