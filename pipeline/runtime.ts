@@ -3,7 +3,7 @@
  * Server, CLI and tests all start here, so they run the same code paths.
  */
 import type { Logger } from 'pino';
-import { createDrugMentionCoder } from './coding/deaths/drug-mention-coder.ts';
+import { createDeathCoder } from './coding/deaths/index.ts';
 import type { DeathCoder } from './coding/deaths/types.ts';
 import type { Config } from './config.ts';
 import { IngestService } from './ingest/ingest-service.ts';
@@ -24,7 +24,7 @@ export interface Runtime {
 
 export async function openRuntime(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   const db = await openDatabase(config.databasePath, { memoryLimit: config.databaseMemoryLimit });
-  const coder = createDrugMentionCoder();
+  const coder = createDeathCoder();
   const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex() }, config.rawDir);
   return { config, logger, db, queries: new QueryCatalog(), coder, ingest, close: () => db.close() };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createDrugMentionCoder } from '../coding/deaths/drug-mention-coder.ts';
+import { createDeathCoder } from '../coding/deaths/index.ts';
 import { toContractJson } from '../coding/deaths/types.ts';
 import { readCertificateCsv } from '../formats/certificate-csv.ts';
 import { UsageError } from './usage-error.ts';
@@ -11,7 +11,7 @@ import { UsageError } from './usage-error.ts';
  */
 export async function codeDeathsCommand(file: string): Promise<number> {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const coder = createDrugMentionCoder();
+  const coder = createDeathCoder();
   let rejected = 0;
   for await (const results of readCertificateCsv(fs.createReadStream(file))) {
     let out = '';

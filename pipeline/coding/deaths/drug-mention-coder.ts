@@ -7,6 +7,7 @@
  */
 import type { Certificate } from '../../records/certificate.ts';
 import { DRUG_TERMS, DRUG_TERMS_VERSION, type DrugTerm } from '../lexicon/drug-terms.ts';
+import { normaliseText } from '../lexicon/normalise.ts';
 import { overdoseCause, ROW_LABELS } from './overdose-cause.ts';
 import {
   INTENT_BY_MANNER,
@@ -40,9 +41,6 @@ interface Mention {
   excludedBecause: string | null;
 }
 
-export function normaliseText(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
