@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDrugMentionCoder } from '../pipeline/coding/deaths/drug-mention-coder.ts';
+import { createDeathCoder } from '../pipeline/coding/deaths/index.ts';
 import type { DeathCoder } from '../pipeline/coding/deaths/types.ts';
 import { IngestService } from '../pipeline/ingest/ingest-service.ts';
 import { Mutex } from '../pipeline/ingest/mutex.ts';
@@ -48,7 +48,7 @@ describe('certificate batches', () => {
     ).toEqual([
       { certificate_id: 'C1', version: 1, is_current: false, manner: 'P', underlying_cause: 'R99' },
       { certificate_id: 'C1', version: 2, is_current: true, manner: 'A', underlying_cause: 'X42' },
-      { certificate_id: 'C2', version: 1, is_current: true, manner: 'N', underlying_cause: null },
+      { certificate_id: 'C2', version: 1, is_current: true, manner: 'N', underlying_cause: 'A41.9' },
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('certificate batches', () => {
   it('a batch that fails part-way leaves nothing behind and says why', async () => {
     await runtime.ingest.ingestFile(writeFile('before.csv', ['K1,KY,2024-01-01,30,M,21111,21111,A,Heroin toxicity,,,,,']), { source: 'cli' });
     let calls = 0;
-    const real = createDrugMentionCoder();
+    const real = createDeathCoder();
     const failing: DeathCoder = {
       ...real,
       code: (certificate) => {

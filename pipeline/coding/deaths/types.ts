@@ -51,7 +51,7 @@ export interface CodedCertificate {
 
 /** A death coder: a pure function of the certificate, with the versions it stamps on results. */
 export interface DeathCoder {
-  /** e.g. "drug-mention/1" — stored with every coded result so recoding knows what is stale. */
+  /** e.g. "vigil-death-coder/1" — stored with every coded result so recoding knows what is stale. */
   readonly coderVersion: string;
   readonly lexiconVersion: string;
   code(certificate: Certificate): CodedCertificate;
