@@ -6,7 +6,7 @@
  */
 import type { Certificate } from '../../records/certificate.ts';
 import type { Lexicon, LexiconEntry } from '../lexicon/lexicon.ts';
-import { extractLine, type ExtractedLine, type Mention } from './extract.ts';
+import { extractLine, type ExtractedLine, type Mention, type Source } from './extract.ts';
 import { isIllDefined, isNatureOfInjury } from './knowledge/codes.ts';
 import { KNOWN_WORDS } from './knowledge/context-cues.ts';
 import { findMechanism, type InjuryIntent } from './knowledge/external-causes.ts';
@@ -29,17 +29,40 @@ export function createCertificateCoder(lexicon: Lexicon): DeathCoder {
     KNOWN_WORDS,
     drugWords,
   );
-  return { coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: lexicon.version, code: (certificate) => codeCertificate(certificate, matcher) };
+  const extract = memoisedExtraction(matcher);
+  return { coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: lexicon.version, code: (certificate) => codeCertificate(certificate, extract) };
 }
 
-export function codeCertificate(certificate: Certificate, matcher: TermMatcher<LexiconEntry>): CodedCertificate {
+type Extract = (text: string | null, source: Source, line: EntityLine | null) => ExtractedLine | null;
+
+/**
+ * Extraction is a pure function of (text, source, line), and certifiers write the same lines over
+ * and over ("Acute fentanyl toxicity"): remembering recent lines roughly doubles throughput.
+ * Results are shared, so nothing downstream may modify them.
+ */
+function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 200_000): Extract {
+  const memo = new Map<string, ExtractedLine | null>();
+  return (text, source, line) => {
+    if (text === null) return null;
+    const key = `${line ?? 0}\u0001${text}`;
+    let extracted = memo.get(key);
+    if (extracted === undefined) {
+      extracted = extractLine(text, source, line, matcher);
+      if (memo.size >= capacity) memo.clear();
+      memo.set(key, extracted);
+    }
+    return extracted;
+  };
+}
+
+export function codeCertificate(certificate: Certificate, extract: Extract): CodedCertificate {
   const trace: TraceStep[] = [];
   const reasons: string[] = [];
   const intent: Intent | null = certificate.manner === null ? null : INTENT_BY_MANNER[certificate.manner];
 
-  const partOne = certificate.part1.map((text, i) => extractLine(text, 'part1', (i + 1) as EntityLine, matcher));
-  const partTwo = extractLine(certificate.part2, 'part2', 6, matcher);
-  const howInjury = extractLine(certificate.howInjury, 'how_injury', null, matcher);
+  const partOne = certificate.part1.map((text, i) => extract(text, 'part1', (i + 1) as EntityLine));
+  const partTwo = extract(certificate.part2, 'part2', 6);
+  const howInjury = extract(certificate.howInjury, 'how_injury', null);
   const lines = [...partOne, partTwo, howInjury].filter((l): l is ExtractedLine => l !== null);
   const mentions = lines.flatMap((l) => l.mentions);
   for (const m of mentions) {
@@ -60,6 +83,8 @@ export function codeCertificate(certificate: Certificate, matcher: TermMatcher<L
   const partOnePoisoning = partOneLines.some((l) => l.poisoningWording);
   // how-injury-occurred first: it names the mechanism most precisely ("driver of car struck tree").
   const mechanismText = `${howInjury?.normalised ?? ''} | ${partOneText}`;
+  let mechanismMemo: ReturnType<typeof findMechanism> | undefined;
+  const mechanism = () => (mechanismMemo === undefined ? (mechanismMemo = findMechanism(mechanismText)) : mechanismMemo);
 
   if (partOneLines.some((l) => /^pending\b/.test(l.normalised)) && kindOfText(partOneLines) === 'pending') {
     return pending(certificate, intent, [], [], trace, 'The cause is written as pending: coded R99 until the amended record arrives.');
@@ -83,7 +108,7 @@ export function codeCertificate(certificate: Certificate, matcher: TermMatcher<L
       return nonAlcohol.length > 0 ? 'drug poisoning' : 'alcohol poisoning';
     }
     const injuryEntities = partOneCounted.some((m) => m.entry.kind === 'injury' || m.entry.kind === 'external' || (m.entry.kind === 'drug' && !isDrugOrAlcohol(m.entry.code)));
-    if ((injuryManner || injuryEntities) && findMechanism(mechanismText) !== null) return 'injury';
+    if ((injuryManner || injuryEntities) && mechanism() !== null) return 'injury';
     if (partOneCounted.some((m) => m.entry.kind !== 'drug') || (partTwo?.mentions.length ?? 0) > 0) return 'disease';
     return 'none';
   })();
@@ -125,16 +150,16 @@ export function codeCertificate(certificate: Certificate, matcher: TermMatcher<L
       });
     }
   } else if (kind === 'injury') {
-    const mechanism = findMechanism(mechanismText)!;
+    const found = mechanism()!;
     const injuries = partOneCounted.filter((m) => isNatureOfInjury(traumatic(m.entry.code)) && m.entry.kind !== 'external');
-    if (injuries.length === 0) entityAxis.push({ line: 1, position: 1, code: mechanism.injury, text: partOneLines[0]?.parts[0] ?? '', natureOfInjury: true });
+    if (injuries.length === 0) entityAxis.push({ line: 1, position: 1, code: found.injury, text: partOneLines[0]?.parts[0] ?? '', natureOfInjury: true });
     addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'external' && (m.entry.kind !== 'drug' || !isDrugOrAlcohol(m.entry.code))), true, traumatic);
-    if (certificate.manner === 'P') return pending(certificate, intent, entityAxis, drugs, trace, `Injury by ${mechanism.label} with manner pending investigation: coded R99 until the amended record arrives.`);
+    if (certificate.manner === 'P') return pending(certificate, intent, entityAxis, drugs, trace, `Injury by ${found.label} with manner pending investigation: coded R99 until the amended record arrives.`);
     const injuryIntent: InjuryIntent = intent === 'suicide' || intent === 'homicide' || intent === 'undetermined' ? intent : 'accident';
-    underlyingCause = mechanism.codes[injuryIntent];
+    underlyingCause = found.codes[injuryIntent];
     trace.push({
       rule: 'injury',
-      detail: `Part I describes an injury by ${mechanism.label}; the underlying cause is the external cause: intent ${injuryIntent}${intent === null || intent === 'natural' ? ` (manner ${intent ?? 'not stated'}: read as accident)` : ''} gives ${underlyingCause}.`,
+      detail: `Part I describes an injury by ${found.label}; the underlying cause is the external cause: intent ${injuryIntent}${intent === null || intent === 'natural' ? ` (manner ${intent ?? 'not stated'}: read as accident)` : ''} gives ${underlyingCause}.`,
     });
     if (certificate.manner === 'N') reasons.push('manner natural contradicts an injury in Part I');
   } else if (certificate.manner === 'P') {
@@ -152,7 +177,7 @@ export function codeCertificate(certificate: Certificate, matcher: TermMatcher<L
     }
     // An accident, suicide or homicide needs an injury or poisoning somewhere on the certificate
     // (Part II and how-injury-occurred count: "recent methamphetamine use" with manner accident).
-    const injuryAnywhere = drugMentions.length > 0 || counted.some((m) => m.entry.kind === 'injury' || m.entry.kind === 'external') || findMechanism(`${mechanismText} | ${partTwo?.normalised ?? ''}`) !== null;
+    const injuryAnywhere = drugMentions.length > 0 || counted.some((m) => m.entry.kind === 'injury' || m.entry.kind === 'external') || mechanism() !== null || (partTwo !== null && findMechanism(partTwo.normalised) !== null);
     if (injuryManner && certificate.manner !== 'C' && !injuryAnywhere) reasons.push(`manner ${intent} but the text describes no injury or poisoning`);
   }
 
@@ -186,12 +211,13 @@ function isOnlyWordsOfLine(mention: Mention, lines: readonly ExtractedLine[]): b
 function toConditions(mentions: readonly Mention[]): Condition[] {
   // Levels: each written line, and each "due to" part inside it, is one step down Part I.
   const partOne = mentions.filter((m) => m.source === 'part1');
-  const levelOf = new Map<string, number>();
-  for (const key of unique(partOne.map((m) => `${m.line}:${m.part}`)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) levelOf.set(key, levelOf.size);
+  const levelOf = new Map<number, number>();
+  const keys = unique(partOne.map((m) => m.line! * 100 + m.part)).sort((a, b) => a - b);
+  for (const key of keys) levelOf.set(key, levelOf.size);
   return mentions.map((m, order) => ({
     code: m.entry.code,
     text: m.text,
-    level: m.source === 'part1' ? levelOf.get(`${m.line}:${m.part}`)! : 99,
+    level: m.source === 'part1' ? levelOf.get(m.line! * 100 + m.part)! : 99,
     order,
     partTwo: m.source !== 'part1',
   }));
@@ -266,13 +292,15 @@ function result(
   };
 }
 
+const SPECIFICITY_RULES = LINKAGE_RULES.filter((rule) => rule.rule === 'D specificity');
+
 /** Record axis: deduplicated codes with contradictions resolved (a less specific code gives way). */
 function recordAxis(underlyingCause: string | null, entityAxis: EntityAxisCode[], drugs: DrugMention[], extra: string[]): string[] {
   const drugCodes = drugs.some((d) => d.code !== UNSPECIFIED_DRUG) ? drugs.map((d) => d.code).filter((c) => c !== UNSPECIFIED_DRUG) : drugs.map((d) => d.code);
   const specific = drugCodes.some((c) => c !== UNSPECIFIED_DRUG);
   const entityCodes = entityAxis.map((e) => e.code).filter((c) => !(specific && c === UNSPECIFIED_DRUG));
   let codes = unique([...(underlyingCause ? [underlyingCause] : []), ...entityCodes, ...extra, ...(isPoisoningCause(underlyingCause) ? drugCodes : [])]);
-  codes = codes.filter((code) => !LINKAGE_RULES.some((rule) => rule.rule === 'D specificity' && rule.selected(code) && codes.some((other) => other !== code && rule.withAny(other))));
+  codes = codes.filter((code) => !SPECIFICITY_RULES.some((rule) => rule.selected(code) && codes.some((other) => other !== code && rule.withAny(other))));
   // Ill-defined codes and mechanisms add nothing next to a real cause.
   if (codes.some((c) => !isIllDefined(c) && !isMechanism(c))) codes = codes.filter((c) => c === underlyingCause || (!isIllDefined(c) && !isMechanism(c)));
   return codes.slice(0, 20);

@@ -56,11 +56,18 @@ interface CompiledLink {
 
 const COMPILED: CompiledLink[] = LINKS.map(([consequence, cause, note]) => ({ consequence: codeSet(consequence), cause: codeSet(cause), note }));
 
+const causalMemo = new Map<string, string | null>();
+
 /** The table row that accepts "consequence due to cause", or null. A condition is not due to itself. */
 export function causalLink(consequence: string, cause: string): string | null {
   if (consequence === cause) return null;
-  for (const link of COMPILED) if (link.consequence(consequence) && link.cause(cause)) return link.note;
-  return null;
+  const key = `${consequence}<${cause}`;
+  let answer = causalMemo.get(key);
+  if (answer === undefined) {
+    answer = COMPILED.find((link) => link.consequence(consequence) && link.cause(cause))?.note ?? null;
+    if (causalMemo.size < 200_000) causalMemo.set(key, answer);
+  }
+  return answer;
 }
 
 /**
@@ -77,9 +84,16 @@ const DIRECT_CONSEQUENCES: ReadonlyArray<readonly [string, string, string]> = [
 
 const COMPILED_DIRECT = DIRECT_CONSEQUENCES.map(([consequence, cause, note]) => ({ consequence: codeSet(consequence), cause: codeSet(cause), note }));
 
+const directMemo = new Map<string, string | null>();
+
 /** The Rule 3 row by which `consequence` is obviously a direct consequence of `cause`, or null. */
 export function directConsequence(consequence: string, cause: string): string | null {
   if (consequence === cause) return null;
-  for (const link of COMPILED_DIRECT) if (link.consequence(consequence) && link.cause(cause)) return link.note;
-  return null;
+  const key = `${consequence}<${cause}`;
+  let answer = directMemo.get(key);
+  if (answer === undefined) {
+    answer = COMPILED_DIRECT.find((link) => link.consequence(consequence) && link.cause(cause))?.note ?? null;
+    if (directMemo.size < 200_000) directMemo.set(key, answer);
+  }
+  return answer;
 }

@@ -9,9 +9,25 @@ function category(code: string): string {
   return code.slice(0, 3);
 }
 
-/** Compiles "I20-I25, I50, T40.4" into a membership test; "*" is every code. */
+/**
+ * Compiles "I20-I25, I50, T40.4" into a membership test; "*" is every code. Answers are
+ * remembered per code: a certificate asks the same few codes thousands of times.
+ */
 export function codeSet(spec: string): CodeSet {
   if (spec.trim() === '*') return () => true;
+  const test = compile(spec);
+  const memo = new Map<string, boolean>();
+  return (code) => {
+    let answer = memo.get(code);
+    if (answer === undefined) {
+      answer = test(code);
+      if (memo.size < 50_000) memo.set(code, answer);
+    }
+    return answer;
+  };
+}
+
+function compile(spec: string): CodeSet {
   const parts = spec.split(',').map((part) => part.trim()).filter(Boolean);
   const tests = parts.map((part): CodeSet => {
     const [low, high] = part.split('-').map((bound) => bound.trim()) as [string, string | undefined];

@@ -69,6 +69,19 @@ export const MECHANISMS: readonly Mechanism[] = [
   { key: 'injury', label: 'unspecified injury', patterns: words('injury|injuries|trauma|traumatic|wound|wounds|fracture|fractures|asphyxia|asphyxiation'), codes: { accident: 'X59', suicide: 'X84', homicide: 'Y09', undetermined: 'Y34' }, injury: 'T14.9' },
 ];
 
+/**
+ * Any mechanism's words: one pass that rules out most deaths from disease before the ordered
+ * search. Patterns that pair two words ("fell … ladder") contribute their required word only, so
+ * this scan never backtracks over ".*".
+ */
+const ANY_MECHANISM = new RegExp(
+  [
+    ...MECHANISMS.filter((mechanism) => !mechanism.patterns.source.includes('.*')).map((mechanism) => mechanism.patterns.source),
+    '\\b(?:driver|drove|driving|passenger|fall|fell|falling|fallen|tumbled|drown\\w*|submersion)\\b',
+  ].join('|'),
+);
+
 export function findMechanism(normalisedText: string): Mechanism | null {
+  if (!ANY_MECHANISM.test(normalisedText)) return null;
   return MECHANISMS.find((mechanism) => mechanism.patterns.test(normalisedText)) ?? null;
 }
