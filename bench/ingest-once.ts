@@ -12,7 +12,7 @@ import { openRuntime } from '../pipeline/runtime.ts';
 const [file, dir] = process.argv.slice(2);
 if (!file || !dir) throw new Error('usage: tsx bench/ingest-once.ts FILE DIR');
 fs.rmSync(dir, { recursive: true, force: true });
-const runtime = await openRuntime(loadConfig({ VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'info' }), pino({ level: process.env.BENCH_LOG ?? 'silent' }));
+const runtime = await openRuntime(loadConfig({ ...process.env, VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'info' }), pino({ level: process.env.BENCH_LOG ?? 'silent' }));
 const started = process.hrtime.bigint();
 const report = await runtime.ingest.ingestFile(file, { source: 'cli' });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createDeathCoder } from './coding/deaths/index.ts';
 import type { DeathCoder } from './coding/deaths/types.ts';
 import type { Config } from './config.ts';
+import { CodingPool } from './ingest/coding-pool.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Mutex } from './ingest/mutex.ts';
 import { createLogger } from './log/logger.ts';
@@ -25,6 +26,18 @@ export interface Runtime {
 export async function openRuntime(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   const db = await openDatabase(config.databasePath, { memoryLimit: config.databaseMemoryLimit });
   const coder = createDeathCoder();
-  const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex() }, config.rawDir);
-  return { config, logger, db, queries: new QueryCatalog(), coder, ingest, close: () => db.close() };
+  const pool = config.codingWorkers > 0 ? new CodingPool(config.codingWorkers) : null;
+  const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex(), pool }, config.rawDir);
+  return {
+    config,
+    logger,
+    db,
+    queries: new QueryCatalog(),
+    coder,
+    ingest,
+    close: () => {
+      void pool?.close();
+      db.close();
+    },
+  };
 }

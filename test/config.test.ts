@@ -11,6 +11,7 @@ describe('configuration', () => {
       rawDir: path.resolve('data/raw'),
       inboxDir: path.resolve('data/inbox'),
       databaseMemoryLimit: '1GB',
+      codingWorkers: 0,
       port: 3000,
       host: '127.0.0.1',
       timeZone: 'America/New_York',

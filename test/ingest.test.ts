@@ -124,3 +124,35 @@ describe('certificate batches', () => {
     });
   });
 });
+
+describe('coding in worker threads', () => {
+  it('stores exactly what coding on the main thread stores', async () => {
+    const texts = ['Acute combined fentanyl and methamphetamine toxicity,,,,,Used drugs', 'Sepsis,Pneumonia,,,Type 2 diabetes mellitus,', 'Gunshot wound of head,,,,,Shot by another', 'Acute myocardial infarction,ASCVD,,,HTN,'];
+    const manners = ['A', 'N', 'H', 'N'];
+    // Enough records for several worker batches, with a bad row in the middle.
+    const rows = Array.from({ length: 9000 }, (_, i) => `W${i},OH,2024-01-${String((i % 28) + 1).padStart(2, '0')},50,M,39061,39061,${manners[i % 4]},${texts[i % 4]}`);
+    rows[4500] = 'BAD,OH,2024-13-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,';
+    const text = `${HEADER}\n${rows.join('\n')}\n`;
+    const snapshot = async (workers: number) => {
+      const r = await openTestRuntime({ codingWorkers: workers });
+      try {
+        const input = path.join(r.dataDir, 'w.csv');
+        fs.writeFileSync(input, text);
+        const report = await r.ingest.ingestFile(input, { source: 'cli' });
+        const stored = (
+          await r.db.connection.runAndReadAll(
+            `SELECT c.certificate_id, c.source_line, d.underlying_cause, d.record_axis, CAST(d.trace AS VARCHAR) AS trace
+             FROM certificates c JOIN coded_deaths d USING (record_id) ORDER BY c.source_line`,
+          )
+        ).getRowObjectsJson();
+        return { report: { ...report, batchId: '', receivedAt: '', finishedAt: '' }, stored };
+      } finally {
+        r.dispose();
+      }
+    };
+    const inThread = await snapshot(0);
+    const inWorkers = await snapshot(2);
+    expect(inThread.report).toMatchObject({ status: 'loaded', recordsRead: 9000, recordsRejected: 1 });
+    expect(inWorkers).toEqual(inThread);
+  }, 120_000);
+});

@@ -45,13 +45,25 @@ function columnPositions(header: string[]): Map<string, number> {
   return positions;
 }
 
-/** Reads a template file, yielding results in arrays as the parser produces them. */
-export async function* readCertificateCsv(input: Readable): AsyncGenerator<CertificateReadResult[]> {
+/** A template row mapped to column names, before validation. */
+export interface CertificateRowRecord {
+  line: number;
+  row: CertificateRow;
+  /** Set when the record has fewer fields than the header. */
+  shortBy: { fields: number; header: number } | null;
+}
+
+/**
+ * Reads a template file into rows keyed by column name, in arrays as the parser produces them.
+ * File-level problems throw FileFormatError; record-level validation is the caller's (so it can
+ * run in worker threads).
+ */
+export async function* readCertificateRows(input: Readable): AsyncGenerator<CertificateRowRecord[]> {
   let positions: Map<string, number> | null = null;
   let headerLength = 0;
   try {
     for await (const records of readCsv(input)) {
-      const results: CertificateReadResult[] = [];
+      const rows: CertificateRowRecord[] = [];
       for (const record of records) {
         if (positions === null) {
           positions = columnPositions(record.fields);
@@ -60,22 +72,31 @@ export async function* readCertificateCsv(input: Readable): AsyncGenerator<Certi
         }
         const row = {} as Record<string, string>;
         for (const [column, index] of positions) row[column] = record.fields[index] ?? '';
-        const validated = validateCertificateRow(row as CertificateRow);
-        if (validated.ok) {
-          results.push({ ok: true, line: record.line, certificate: validated.certificate });
-        } else {
-          const errors = validated.errors;
-          if (record.fields.length < headerLength) {
-            errors.unshift({ field: '', message: `has ${record.fields.length} fields, the header has ${headerLength}` });
-          }
-          results.push({ ok: false, line: record.line, recordId: row.certificate_id?.trim() || null, errors });
-        }
+        rows.push({
+          line: record.line,
+          row: row as CertificateRow,
+          shortBy: record.fields.length < headerLength ? { fields: record.fields.length, header: headerLength } : null,
+        });
       }
-      if (results.length > 0) yield results;
+      if (rows.length > 0) yield rows;
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
     throw error;
   }
   if (positions === null) throw new FileFormatError('the file is empty: expected the certificate template header and at least one record');
+}
+
+/** Validates one mapped row: a certificate, or its line and field errors. */
+export function validateRowRecord({ line, row, shortBy }: CertificateRowRecord): CertificateReadResult {
+  const validated = validateCertificateRow(row);
+  if (validated.ok) return { ok: true, line, certificate: validated.certificate };
+  const errors = validated.errors;
+  if (shortBy) errors.unshift({ field: '', message: `has ${shortBy.fields} fields, the header has ${shortBy.header}` });
+  return { ok: false, line, recordId: row.certificate_id?.trim() || null, errors };
+}
+
+/** Reads and validates a template file, yielding results in arrays as the parser produces them. */
+export async function* readCertificateCsv(input: Readable): AsyncGenerator<CertificateReadResult[]> {
+  for await (const rows of readCertificateRows(input)) yield rows.map(validateRowRecord);
 }

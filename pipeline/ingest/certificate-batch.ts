@@ -7,15 +7,15 @@
 import fs from 'node:fs';
 import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
-import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
-import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
-import { FileFormatError, readCertificateCsv } from '../formats/certificate-csv.ts';
-import { certificateToRow, type Certificate } from '../records/certificate.ts';
+import type { DeathCoder } from '../coding/deaths/types.ts';
+import { FileFormatError, readCertificateRows, type CertificateRowRecord } from '../formats/certificate-csv.ts';
 import type { Database } from '../store/database.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { readBatchReport, type BatchReport } from './batch-report.ts';
+import type { CodingPool } from './coding-pool.ts';
 import type { Mutex } from './mutex.ts';
+import { stageRecords, type StagedBatch } from './staging-rows.ts';
 import type { StoredRawFile } from './raw-files.ts';
 
 export interface IngestContext {
@@ -24,6 +24,8 @@ export interface IngestContext {
   logger: Logger;
   /** Serialises batch commits within the process. */
   commitLock: Mutex;
+  /** Worker threads that validate and code; without one, the calling thread does. */
+  pool?: CodingPool | null;
 }
 
 export interface IncomingBatch {
@@ -68,7 +70,7 @@ export async function ingestCertificateBatch(context: IngestContext, batch: Inco
   const connection = await db.connect();
   try {
     const started = performance.now();
-    const staged = await stageFile(connection, context.coder, batch);
+    const staged = await stageFile(connection, context, batch);
     const stagedAt = performance.now();
     await context.commitLock.run(() => commitBatch(connection, context.coder, batch.batchId, staged, log));
     log.info({ ...staged, stageMs: Math.round(stagedAt - started), commitMs: Math.round(performance.now() - stagedAt) }, 'batch loaded');
@@ -93,27 +95,23 @@ interface StagedCounts {
   recordsRejected: number;
 }
 
-async function stageFile(connection: DuckDBConnection, coder: DeathCoder, batch: IncomingBatch): Promise<StagedCounts> {
+async function stageFile(connection: DuckDBConnection, context: IngestContext, batch: IncomingBatch): Promise<StagedCounts> {
   await runScript(connection, loaderSql.get('create_certificate_staging')!);
   const records = await ChunkAppender.create(connection, 'staging_certificates', STAGING_TYPES);
   const errors = await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES);
   let recordsValid = 0;
   let recordsRejected = 0;
+  const append = (staged: StagedBatch) => {
+    for (const row of staged.rows) records.add(row);
+    for (const error of staged.errors) errors.add(error);
+    recordsValid += staged.rows.length;
+    recordsRejected += staged.rejected;
+    batch.onProgress?.(recordsValid + recordsRejected);
+  };
   try {
-    for await (const results of readCertificateCsv(fs.createReadStream(batch.raw.path))) {
-      for (const result of results) {
-        if (result.ok) {
-          records.add(stagingRow(result.line, result.certificate, coder));
-          recordsValid++;
-        } else {
-          recordsRejected++;
-          for (const fieldError of result.errors) {
-            errors.add([result.line, result.recordId, fieldError.field || null, fieldError.message]);
-          }
-        }
-      }
-      batch.onProgress?.(recordsValid + recordsRejected);
-    }
+    const rows = readCertificateRows(fs.createReadStream(batch.raw.path));
+    if (context.pool) await stageInWorkers(rows, context.pool, append);
+    else for await (const chunk of rows) append(stageRecords(chunk, context.coder));
   } finally {
     records.close();
     errors.close();
@@ -121,15 +119,29 @@ async function stageFile(connection: DuckDBConnection, coder: DeathCoder, batch:
   return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
 }
 
-/** One staged row: the certificate in template names and the coded result, as JSON texts. */
-function stagingRow(line: number, certificate: Certificate, coder: DeathCoder) {
-  const coded = coder.code(certificate);
-  return [
-    line,
-    JSON.stringify(certificateToRow(certificate)),
-    JSON.stringify(toContractJson(coded)),
-    isDrugOverdoseCause(coded.underlyingCause),
-  ];
+/** Batches of this many records go to a worker; a few batches per worker are kept in flight. */
+const WORKER_BATCH = 2000;
+
+async function stageInWorkers(rows: AsyncGenerator<CertificateRowRecord[]>, pool: CodingPool, append: (staged: StagedBatch) => void): Promise<void> {
+  const inFlight: Promise<StagedBatch>[] = [];
+  let buffer: CertificateRowRecord[] = [];
+  const send = async () => {
+    if (buffer.length === 0) return;
+    inFlight.push(pool.stage(buffer));
+    buffer = [];
+    if (inFlight.length >= pool.size * 3) append(await inFlight.shift()!);
+  };
+  try {
+    for await (const chunk of rows) {
+      for (const record of chunk) buffer.push(record);
+      if (buffer.length >= WORKER_BATCH) await send();
+    }
+    await send();
+    while (inFlight.length > 0) append(await inFlight.shift()!);
+  } finally {
+    // A failure part-way must not leave rejected promises unobserved.
+    await Promise.allSettled(inFlight);
+  }
 }
 
 async function commitBatch(connection: DuckDBConnection, coder: DeathCoder, batchId: string, staged: StagedCounts, log: Logger): Promise<void> {

@@ -15,9 +15,15 @@ export interface TestRuntime extends Runtime {
   dispose(): void;
 }
 
-export async function openTestRuntime(): Promise<TestRuntime> {
+export async function openTestRuntime(options: { codingWorkers?: number } = {}): Promise<TestRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
-  const config = loadConfig({ VIGIL_DATA_DIR: dataDir, PORT: '0', VIGIL_LOG_LEVEL: 'silent', VIGIL_JOBS_ENABLED: 'false' });
+  const config = loadConfig({
+    VIGIL_DATA_DIR: dataDir,
+    PORT: '0',
+    VIGIL_LOG_LEVEL: 'silent',
+    VIGIL_JOBS_ENABLED: 'false',
+    VIGIL_CODING_WORKERS: String(options.codingWorkers ?? 0),
+  });
   const runtime = await openRuntime(config, pino({ level: 'silent' }));
   return {
     ...runtime,

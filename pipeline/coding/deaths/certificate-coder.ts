@@ -40,7 +40,7 @@ type Extract = (text: string | null, source: Source, line: EntityLine | null) =>
  * and over ("Acute fentanyl toxicity"): remembering recent lines roughly doubles throughput.
  * Results are shared, so nothing downstream may modify them.
  */
-function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 200_000): Extract {
+function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 50_000): Extract {
   const memo = new Map<string, ExtractedLine | null>();
   return (text, source, line) => {
     if (text === null) return null;

@@ -1,0 +1,79 @@
+/**
+ * Worker threads that validate and code certificate batches, so ingest uses every core: the main
+ * thread reads the file and appends, the workers do the text work. Batches come back in any
+ * order; the loader orders by line, so order does not matter.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CertificateRowRecord } from '../formats/certificate-csv.ts';
+import type { StagedBatch } from './staging-rows.ts';
+
+interface PendingBatch {
+  resolve: (batch: StagedBatch) => void;
+  reject: (error: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: number;
+  ready: Promise<{ coderVersion: string; lexiconVersion: string }>;
+}
+
+export class CodingPool {
+  private readonly workers: PoolWorker[];
+  private readonly pending = new Map<number, PendingBatch>();
+  private nextId = 0;
+
+  constructor(size: number) {
+    const script = new URL('./coding-worker-bootstrap.mjs', import.meta.url);
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(script);
+      const ready = new Promise<{ coderVersion: string; lexiconVersion: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.on('message', (message: { id?: number; batch?: StagedBatch; error?: string }) => {
+        if (message.id === undefined) return;
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        if (--entry.inFlight === 0) worker.unref(); // idle: never keeps the process alive
+        if (message.error !== undefined) waiting.reject(new Error(message.error));
+        else waiting.resolve(message.batch!);
+      });
+      worker.on('error', (error) => {
+        for (const [id, waiting] of this.pending) {
+          this.pending.delete(id);
+          waiting.reject(error);
+        }
+      });
+      worker.unref();
+      const entry: PoolWorker = { worker, inFlight: 0, ready };
+      return entry;
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Versions the workers' coder stamps on results (all workers load the same lexicon). */
+  async versions(): Promise<{ coderVersion: string; lexiconVersion: string }> {
+    return (await Promise.all(this.workers.map((w) => w.ready)))[0]!;
+  }
+
+  /** Validates and codes one batch on the least busy worker. */
+  async stage(records: CertificateRowRecord[]): Promise<StagedBatch> {
+    const target = this.workers.reduce((best, w) => (w.inFlight < best.inFlight ? w : best));
+    if (target.inFlight++ === 0) target.worker.ref(); // busy: keep the process alive for the answer
+    await target.ready;
+    const id = this.nextId++;
+    return new Promise<StagedBatch>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      target.worker.postMessage({ id, records });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What one certificate becomes for the staging table, and the rows of a rejected record: the
+ * same code whether it runs on the main thread or in a coding worker.
+ */
+import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
+import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
+import { validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
+import { certificateToRow } from '../records/certificate.ts';
+
+/** [line, certificate JSON, coded JSON (NDJSON contract), is drug overdose] */
+export type StagingRow = [number, string, string, boolean];
+/** [line, record id, field, message] */
+export type ErrorRow = [number, string | null, string | null, string];
+
+export interface StagedBatch {
+  rows: StagingRow[];
+  errors: ErrorRow[];
+  rejected: number;
+}
+
+export function stageRecords(records: readonly CertificateRowRecord[], coder: DeathCoder): StagedBatch {
+  const batch: StagedBatch = { rows: [], errors: [], rejected: 0 };
+  for (const record of records) {
+    const result = validateRowRecord(record);
+    if (result.ok) {
+      const coded = coder.code(result.certificate);
+      batch.rows.push([
+        result.line,
+        JSON.stringify(certificateToRow(result.certificate)),
+        JSON.stringify(toContractJson(coded)),
+        isDrugOverdoseCause(coded.underlyingCause),
+      ]);
+    } else {
+      batch.rejected++;
+      for (const error of result.errors) batch.errors.push([result.line, result.recordId, error.field || null, error.message]);
+    }
+  }
+  return batch;
+}
