@@ -46,7 +46,8 @@ export class CodingPool {
           waiting.reject(error);
         }
       });
-      worker.unref();
+      // Referenced while loading the lexicon and while it has work; idle, it never keeps the process alive.
+      void ready.then(() => entry.inFlight === 0 && worker.unref(), () => undefined);
       const entry: PoolWorker = { worker, inFlight: 0, ready };
       return entry;
     });
