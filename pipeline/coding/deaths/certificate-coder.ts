@@ -10,7 +10,7 @@ import { extractLine, type ExtractedLine, type Mention, type Source } from './ex
 import { isIllDefined, isNatureOfInjury } from './knowledge/codes.ts';
 import { KNOWN_WORDS } from './knowledge/context-cues.ts';
 import { findMechanism, type InjuryIntent } from './knowledge/external-causes.ts';
-import { LINKAGE_RULES } from './knowledge/linkage.ts';
+import { linkageRulesFor } from './knowledge/linkage.ts';
 import { TermMatcher } from './matcher.ts';
 import { overdoseCause, ROW_LABELS } from './overdose-cause.ts';
 import { isMechanism, selectUnderlyingCause, type Condition } from './select-underlying.ts';
@@ -41,15 +41,16 @@ type Extract = (text: string | null, source: Source, line: EntityLine | null) =>
  * Results are shared, so nothing downstream may modify them.
  */
 function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 50_000): Extract {
-  const memo = new Map<string, ExtractedLine | null>();
+  // One map per line (0 = how-injury-occurred), keyed by the text as written.
+  const memos = Array.from({ length: 7 }, () => new Map<string, ExtractedLine | null>());
   return (text, source, line) => {
     if (text === null) return null;
-    const key = `${line ?? 0}\u0001${text}`;
-    let extracted = memo.get(key);
+    const memo = memos[line ?? 0]!;
+    let extracted = memo.get(text);
     if (extracted === undefined) {
       extracted = extractLine(text, source, line, matcher);
-      if (memo.size >= capacity) memo.clear();
-      memo.set(key, extracted);
+      if (memo.size >= capacity / 4) memo.clear();
+      memo.set(text, extracted);
     }
     return extracted;
   };
@@ -292,15 +293,13 @@ function result(
   };
 }
 
-const SPECIFICITY_RULES = LINKAGE_RULES.filter((rule) => rule.rule === 'D specificity');
-
 /** Record axis: deduplicated codes with contradictions resolved (a less specific code gives way). */
 function recordAxis(underlyingCause: string | null, entityAxis: EntityAxisCode[], drugs: DrugMention[], extra: string[]): string[] {
   const drugCodes = drugs.some((d) => d.code !== UNSPECIFIED_DRUG) ? drugs.map((d) => d.code).filter((c) => c !== UNSPECIFIED_DRUG) : drugs.map((d) => d.code);
   const specific = drugCodes.some((c) => c !== UNSPECIFIED_DRUG);
   const entityCodes = entityAxis.map((e) => e.code).filter((c) => !(specific && c === UNSPECIFIED_DRUG));
   let codes = unique([...(underlyingCause ? [underlyingCause] : []), ...entityCodes, ...extra, ...(isPoisoningCause(underlyingCause) ? drugCodes : [])]);
-  codes = codes.filter((code) => !SPECIFICITY_RULES.some((rule) => rule.selected(code) && codes.some((other) => other !== code && rule.withAny(other))));
+  codes = codes.filter((code) => !linkageRulesFor(code).some((rule) => rule.rule === 'D specificity' && codes.some((other) => other !== code && rule.withAny(other))));
   // Ill-defined codes and mechanisms add nothing next to a real cause.
   if (codes.some((c) => !isIllDefined(c) && !isMechanism(c))) codes = codes.filter((c) => c === underlyingCause || (!isIllDefined(c) && !isMechanism(c)));
   return codes.slice(0, 20);

@@ -6,7 +6,7 @@
  */
 import { causalLink, directConsequence } from './knowledge/causal-links.ts';
 import { codeSet, isIllDefined } from './knowledge/codes.ts';
-import { LINKAGE_RULES } from './knowledge/linkage.ts';
+import { linkageRulesFor } from './knowledge/linkage.ts';
 import type { TraceStep } from './types.ts';
 
 /** A reported condition with its place on the certificate. */
@@ -148,7 +148,7 @@ function ruleThree(selected: Condition, all: readonly Condition[], trace: TraceS
 function modify(selected: Condition, all: readonly Condition[], trace: TraceStep[]): string {
   let code = selected.code;
   for (let pass = 0; pass < 3; pass++) {
-    const rule = LINKAGE_RULES.find((r) => r.selected(code) && all.some((c) => c.code !== code && r.withAny(c.code)));
+    const rule = linkageRulesFor(code).find((r) => all.some((c) => c.code !== code && r.withAny(c.code)));
     if (!rule) break;
     const other = all.find((c) => c.code !== code && rule.withAny(c.code))!;
     const result = linkageResult(rule.result, code, other.code);

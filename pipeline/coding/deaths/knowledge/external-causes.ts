@@ -81,7 +81,15 @@ const ANY_MECHANISM = new RegExp(
   ].join('|'),
 );
 
+const mechanismMemo = new Map<string, Mechanism | null>();
+
+/** The first mechanism the text names, or null (remembered per text: wordings recur). */
 export function findMechanism(normalisedText: string): Mechanism | null {
-  if (!ANY_MECHANISM.test(normalisedText)) return null;
-  return MECHANISMS.find((mechanism) => mechanism.patterns.test(normalisedText)) ?? null;
+  let found = mechanismMemo.get(normalisedText);
+  if (found === undefined) {
+    found = ANY_MECHANISM.test(normalisedText) ? (MECHANISMS.find((mechanism) => mechanism.patterns.test(normalisedText)) ?? null) : null;
+    if (mechanismMemo.size >= 50_000) mechanismMemo.clear();
+    mechanismMemo.set(normalisedText, found);
+  }
+  return found;
 }

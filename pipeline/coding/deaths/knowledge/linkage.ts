@@ -47,3 +47,15 @@ export const LINKAGE_RULES: readonly LinkageRule[] = RULES.map(([rule, selected,
   result,
   note,
 }));
+
+const rulesByCode = new Map<string, readonly LinkageRule[]>();
+
+/** The rules whose selected condition is `code`, in table order (remembered per code). */
+export function linkageRulesFor(code: string): readonly LinkageRule[] {
+  let rules = rulesByCode.get(code);
+  if (rules === undefined) {
+    rules = LINKAGE_RULES.filter((rule) => rule.selected(code));
+    rulesByCode.set(code, rules);
+  }
+  return rules;
+}
