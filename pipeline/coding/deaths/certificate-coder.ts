@@ -40,7 +40,7 @@ type Extract = (text: string | null, source: Source, line: EntityLine | null) =>
  * and over ("Acute fentanyl toxicity"): remembering recent lines roughly doubles throughput.
  * Results are shared, so nothing downstream may modify them.
  */
-function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 50_000): Extract {
+function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 100_000): Extract {
   // One map per line (0 = how-injury-occurred), keyed by the text as written.
   const memos = Array.from({ length: 7 }, () => new Map<string, ExtractedLine | null>());
   return (text, source, line) => {
