@@ -8,10 +8,9 @@
  * Writes (each to a temporary file, then renamed): county-population.csv, states.csv,
  * state-overdose-rates.csv. See pipeline/reference/README.md.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CsvParser } from '../pipeline/formats/csv.ts';
-import { csvLine } from '../pipeline/formats/csv.ts';
+import { csvLine, readCsvFile } from '../pipeline/formats/csv.ts';
 
 const SHARED = process.argv[2] ?? '/work/shared/data';
 const OUT = fileURLToPath(new URL('../pipeline/reference/', import.meta.url));
@@ -36,22 +35,6 @@ interface CountyYear {
   population: number;
 }
 
-/** Reads a CSV file as objects keyed by header; `encoding` because the Census files are latin-1. */
-function readTable(path: string, encoding: BufferEncoding): Record<string, string>[] {
-  const parser = new CsvParser();
-  const records = parser.push(readFileSync(path).toString(encoding));
-  parser.end(records);
-  const header = records.shift();
-  if (!header) throw new Error(`${path}: empty file`);
-  return records.map(({ line, fields }) => {
-    if (fields.length !== header.fields.length) {
-      throw new Error(`${path} line ${line}: ${fields.length} fields, header has ${header.fields.length}`);
-    }
-    const row: Record<string, string> = {};
-    header.fields.forEach((name, i) => (row[name] = fields[i]!));
-    return row;
-  });
-}
 
 function field(row: Record<string, string>, name: string, path: string): string {
   const value = row[name];
@@ -63,7 +46,7 @@ function field(row: Record<string, string>, name: string, path: string): string 
 function countyYears(path: string, years: number[]): { counties: CountyYear[]; states: Map<string, string> } {
   const counties: CountyYear[] = [];
   const states = new Map<string, string>();
-  for (const row of readTable(path, 'latin1')) {
+  for (const row of readCsvFile(path, 'latin1')) {
     const stateFips = field(row, 'STATE', path);
     if (!USPS[stateFips]) throw new Error(`${path}: state FIPS ${stateFips} has no USPS code in the table`);
     if (row.SUMLEV === '040') states.set(stateFips, field(row, 'STNAME', path));
@@ -99,7 +82,7 @@ interface OverdoseRate {
  * City (YC) apart from the rest of New York (NY); they are summed into NY here.
  */
 function overdoseRates(path: string): OverdoseRate[] {
-  const rows = readTable(path, 'latin1').filter(
+  const rows = readCsvFile(path, 'latin1').filter(
     (r) => r.Indicator === 'Number of Deaths' || r.Indicator === 'Number of Drug Overdose Deaths',
   );
   const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

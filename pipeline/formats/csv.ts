@@ -3,6 +3,7 @@
  * record can span several physical lines: each record carries the line it starts on, which is
  * what error reports name.
  */
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 export interface CsvRecord {
@@ -176,4 +177,25 @@ export function csvField(value: string | number | null | undefined): string {
 
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
   return values.map(csvField).join(',') + '\n';
+}
+
+/**
+ * Reads a whole CSV file as objects keyed by its header (build scripts reading public source
+ * tables; `encoding` because the Census files are latin-1). A row with the wrong number of fields
+ * is an error naming its line.
+ */
+export function readCsvFile(path: string, encoding: BufferEncoding = 'utf8'): Record<string, string>[] {
+  const parser = new CsvParser();
+  const records = parser.push(readFileSync(path).toString(encoding));
+  parser.end(records);
+  const header = records.shift();
+  if (!header) throw new Error(`${path}: empty file`);
+  return records.map(({ line, fields }) => {
+    if (fields.length !== header.fields.length) {
+      throw new Error(`${path} line ${line}: ${fields.length} fields, header has ${header.fields.length}`);
+    }
+    const row: Record<string, string> = {};
+    header.fields.forEach((name, i) => (row[name] = fields[i]!));
+    return row;
+  });
 }

@@ -1,16 +1,9 @@
 // The data preparation inside the charts, without a browser.
 import { describe, expect, test } from 'vitest';
-import type { AggregateRow } from '../../dashboard/src/api.ts';
 import { summarizeCountyRows, type CountyGeography } from '../../dashboard/src/charts/county-map.ts';
 import { completeSeries } from '../../dashboard/src/charts/national-series.ts';
+import { row } from './harness.ts';
 
-const row = (geography: string, period: string | null, deaths: number, population: number | null): AggregateRow => ({
-  geography,
-  period,
-  deaths,
-  population,
-  ratePer100k: population ? (deaths / population) * 100_000 : null,
-});
 
 describe('completeSeries', () => {
   test('fills months without deaths with zeros, in month order', () => {

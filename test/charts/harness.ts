@@ -17,7 +17,7 @@ function midAtlantic(topology: Topology): CountyGeography {
   };
 }
 
-const row = (geography: string, period: string | null, deaths: number, population: number | null): AggregateRow => ({
+export const row = (geography: string, period: string | null, deaths: number, population: number | null): AggregateRow => ({
   geography,
   period,
   deaths,

@@ -135,8 +135,8 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
     if (unknownInPoisoning.length > 0) reasons.push(`possible new substance: ${unknownInPoisoning.map((w) => `"${w}"`).join(', ')} in overdose context`);
     else if (specificDrugs.length === 0) reasons.push('unspecified drug (T50.9): the text names no specific drug');
     if (certificate.manner === 'N') reasons.push('manner natural contradicts a poisoning in Part I');
-    addEntities(entityAxis, involvedDrugs, true);
-    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'drug'), false);
+    addEntities(entityAxis, involvedDrugs);
+    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'drug'));
     if (certificate.manner === 'P') return pending(certificate, intent, entityAxis, drugs, trace, 'Manner is pending investigation: coded R99 until the amended record arrives.', drugCodes);
     if (kind === 'alcohol poisoning') {
       underlyingCause = { suicide: 'X65', homicide: 'X89', undetermined: 'Y15' }[intent as string] ?? 'X45';
@@ -154,7 +154,7 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
     const found = mechanism()!;
     const injuries = partOneCounted.filter((m) => isNatureOfInjury(traumatic(m.entry.code)) && m.entry.kind !== 'external');
     if (injuries.length === 0) entityAxis.push({ line: 1, position: 1, code: found.injury, text: partOneLines[0]?.parts[0] ?? '', natureOfInjury: true });
-    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'external' && (m.entry.kind !== 'drug' || !isDrugOrAlcohol(m.entry.code))), true, traumatic);
+    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'external' && (m.entry.kind !== 'drug' || !isDrugOrAlcohol(m.entry.code))), traumatic);
     if (certificate.manner === 'P') return pending(certificate, intent, entityAxis, drugs, trace, `Injury by ${found.label} with manner pending investigation: coded R99 until the amended record arrives.`);
     const injuryIntent: InjuryIntent = intent === 'suicide' || intent === 'homicide' || intent === 'undetermined' ? intent : 'accident';
     underlyingCause = found.codes[injuryIntent];
@@ -165,12 +165,12 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
     if (certificate.manner === 'N') reasons.push('manner natural contradicts an injury in Part I');
   } else if (certificate.manner === 'P') {
     const conditions = toConditions(counted.filter((m) => m.entry.kind !== 'drug'));
-    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'drug'), false);
+    addEntities(entityAxis, counted.filter((m) => m.entry.kind !== 'drug'));
     return pending(certificate, intent, entityAxis, drugs, trace, 'Manner is pending investigation: coded R99 until the amended record arrives.', conditions.map((c) => c.code));
   } else if (kind === 'disease') {
     const diseaseMentions = counted.filter((m) => m.entry.kind !== 'drug' && m.line !== null);
     const selection = selectUnderlyingCause(toConditions(diseaseMentions));
-    addEntities(entityAxis, diseaseMentions, false);
+    addEntities(entityAxis, diseaseMentions);
     if (selection) {
       underlyingCause = selection.code;
       trace.push(...selection.trace);
@@ -224,7 +224,7 @@ function toConditions(mentions: readonly Mention[]): Condition[] {
   }));
 }
 
-function addEntities(axis: EntityAxisCode[], mentions: readonly Mention[], _injury: boolean, recode: (code: string) => string = (code) => code): void {
+function addEntities(axis: EntityAxisCode[], mentions: readonly Mention[], recode: (code: string) => string = (code) => code): void {
   for (const m of mentions) {
     if (m.line === null) continue;
     const code = recode(m.entry.code);

@@ -6,7 +6,7 @@
  * Modelled on the relations WHO ICD-10 Volume 2 (4.2.2-4.2.7) and the NCHS ACME decision tables
  * accept for the conditions that dominate US mortality; it is not a copy of those tables.
  */
-import { codeSet, type CodeSet } from './codes.ts';
+import { codeSet } from './codes.ts';
 
 /** [consequence, may be due to, note] */
 const LINKS: ReadonlyArray<readonly [string, string, string]> = [
@@ -48,27 +48,28 @@ const LINKS: ReadonlyArray<readonly [string, string, string]> = [
   ['S00-T98', 'S00-T98', 'injury complications'],
 ];
 
-interface CompiledLink {
-  consequence: CodeSet;
-  cause: CodeSet;
-  note: string;
+/**
+ * Compiles [consequence, cause, note] rows into a lookup: the note of the first row accepting
+ * "consequence due to cause", or null. Answers are remembered per pair: a certificate asks the
+ * same few pairs many times. A condition is never due to itself.
+ */
+function compileLinks(rows: ReadonlyArray<readonly [string, string, string]>): (consequence: string, cause: string) => string | null {
+  const compiled = rows.map(([consequence, cause, note]) => ({ consequence: codeSet(consequence), cause: codeSet(cause), note }));
+  const memo = new Map<string, string | null>();
+  return (consequence, cause) => {
+    if (consequence === cause) return null;
+    const key = `${consequence}<${cause}`;
+    let answer = memo.get(key);
+    if (answer === undefined) {
+      answer = compiled.find((link) => link.consequence(consequence) && link.cause(cause))?.note ?? null;
+      if (memo.size < 200_000) memo.set(key, answer);
+    }
+    return answer;
+  };
 }
 
-const COMPILED: CompiledLink[] = LINKS.map(([consequence, cause, note]) => ({ consequence: codeSet(consequence), cause: codeSet(cause), note }));
-
-const causalMemo = new Map<string, string | null>();
-
-/** The table row that accepts "consequence due to cause", or null. A condition is not due to itself. */
-export function causalLink(consequence: string, cause: string): string | null {
-  if (consequence === cause) return null;
-  const key = `${consequence}<${cause}`;
-  let answer = causalMemo.get(key);
-  if (answer === undefined) {
-    answer = COMPILED.find((link) => link.consequence(consequence) && link.cause(cause))?.note ?? null;
-    if (causalMemo.size < 200_000) causalMemo.set(key, answer);
-  }
-  return answer;
-}
+/** The table row that accepts "consequence due to cause", or null. */
+export const causalLink = compileLinks(LINKS);
 
 /**
  * Rule 3 ("obviously a direct consequence"), narrower than "may be due to": the selected
@@ -82,18 +83,5 @@ const DIRECT_CONSEQUENCES: ReadonlyArray<readonly [string, string, string]> = [
   ['E86, E87', 'A09, K52, K56, N17-N19, E10-E14', 'dehydration and electrolyte disorders'],
 ];
 
-const COMPILED_DIRECT = DIRECT_CONSEQUENCES.map(([consequence, cause, note]) => ({ consequence: codeSet(consequence), cause: codeSet(cause), note }));
-
-const directMemo = new Map<string, string | null>();
-
 /** The Rule 3 row by which `consequence` is obviously a direct consequence of `cause`, or null. */
-export function directConsequence(consequence: string, cause: string): string | null {
-  if (consequence === cause) return null;
-  const key = `${consequence}<${cause}`;
-  let answer = directMemo.get(key);
-  if (answer === undefined) {
-    answer = COMPILED_DIRECT.find((link) => link.consequence(consequence) && link.cause(cause))?.note ?? null;
-    if (directMemo.size < 200_000) directMemo.set(key, answer);
-  }
-  return answer;
-}
+export const directConsequence = compileLinks(DIRECT_CONSEQUENCES);

@@ -3,9 +3,8 @@
  * structure shared by the Index to Diseases, the Table of Drugs and the External Cause Index
  * (each row has a `Level`; a sub-term's parent is the nearest earlier row with a lower level).
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CsvParser } from '../../../formats/csv.ts';
+import { readCsvFile } from '../../../formats/csv.ts';
 
 /** The repository root (this file is pipeline/coding/lexicon/build/tables.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -15,21 +14,7 @@ export const ICD10CM_DIR = fileURLToPath(new URL('../../../../../shared/data/icd
 export const LEXICON_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Reads a CSV file as objects keyed by its header. */
-export function readCsvTable(path: string): Record<string, string>[] {
-  const parser = new CsvParser();
-  const records = parser.push(readFileSync(path, 'utf8'));
-  parser.end(records);
-  const header = records.shift();
-  if (!header) throw new Error(`${path}: empty file`);
-  return records.map(({ line, fields }) => {
-    if (fields.length !== header.fields.length) {
-      throw new Error(`${path} line ${line}: ${fields.length} fields, header has ${header.fields.length}`);
-    }
-    const row: Record<string, string> = {};
-    header.fields.forEach((name, i) => (row[name] = fields[i] ?? ''));
-    return row;
-  });
-}
+export const readCsvTable = (path: string) => readCsvFile(path);
 
 /** One row of an indented index, linked to its parent. */
 export interface IndexNode {
