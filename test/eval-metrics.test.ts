@@ -8,6 +8,7 @@ import { namesDrugOf } from '../scripts/eval/drug-name-patterns.ts';
 import { LabelFileError, parseIntent, parseTri, readLabels } from '../scripts/eval/labels.ts';
 import {
   CLASS_BY_KEY,
+  CLASSES,
   CLASS_KEYS,
   agreement,
   allCodes,
@@ -196,6 +197,8 @@ function item(
   classes.any_opioid = labels.any_opioid;
   return {
     text,
+    // Part I is the text before the first " | " (the rest: Part II, how the injury occurred).
+    partOneText: text.split(' | ')[0]!,
     label: { certificateId: text, hasCauseText: labels.hasCauseText ?? 1, classes, overdose: labels.overdose, intent: labels.intent },
     coded: {
       underlyingCause: coded.ucod,
@@ -251,6 +254,25 @@ describe('evaluate', () => {
   it('overdose: label vs UCOD in the overdose set', () => {
     expect(e.overdose).toMatchObject({ tp: 3, fp: 0, fn: 1, tn: 1, support: 4, precision: 1, recall: 0.75 });
     expect(e.overdose.f1).toBeCloseTo(6 / 7, 12);
+  });
+
+  it('overdose where Part I names a drug: the drug-related natural death (F) and the homicide (D) are left out', () => {
+    expect(e.overdosePartOne).toMatchObject({ tp: 3, fp: 0, fn: 0, tn: 0, support: 3, f1: 1 });
+  });
+
+  it('a class with label names is predicted by drug name within its codes, and also scored by code', () => {
+    const amphetamines = CLASSES.find((c) => c.key === 't43_6')!;
+    const drugs = (...list: [string, string][]) => ({ underlyingCause: 'X41', recordAxis: [], entityAxis: [], intent: 'accident', review: { required: false, reasons: [] }, drugs: list.map(([name, code]) => ({ name, code })) });
+    expect(predictsClass(drugs(['methamphetamine', 'T43.6']), amphetamines)).toBe(true);
+    expect(predictsClass(drugs(['methylphenidate', 'T43.6']), amphetamines)).toBe(false);
+    expect(predictsClass(drugs(['amphetamine', 'T42.4']), amphetamines)).toBe(false);
+    const labelled = (t43_6: Tri, coded: ReturnType<typeof drugs>): EvalItem => {
+      const base = item('x', { t40_4: null, any_opioid: null, overdose: null, intent: null }, { ucod: null, intent: null });
+      return { ...base, text: 'methylphenidate', label: { ...base.label, classes: { ...base.label.classes, t43_6 } }, coded };
+    };
+    const result = evaluate([labelled(0, drugs(['methylphenidate', 'T43.6'])), labelled(1, drugs(['methamphetamine', 'T43.6']))]).classes.t43_6;
+    expect(result.all).toMatchObject({ tp: 1, fp: 0 });
+    expect(result.byCode!.all).toMatchObject({ tp: 1, fp: 1 });
   });
 
   it('intent agreement on injury deaths; pending counted apart', () => {

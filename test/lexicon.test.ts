@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildLexicon, lexiconTsv } from '../pipeline/coding/lexicon/build/build-lexicon.ts';
+import { buildLexicon, drugNamesTsv, lexiconTsv } from '../pipeline/coding/lexicon/build/build-lexicon.ts';
 import { applyWordingRules, cmToWho, loadCmCodes } from '../pipeline/coding/lexicon/build/cm-to-who.ts';
 import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
 import { loadLexicon, type Lexicon, type LexiconEntry } from '../pipeline/coding/lexicon/lexicon.ts';
@@ -37,12 +37,16 @@ describe('committed lexicon: shape', () => {
     expect(lexicon.version).toMatch(/^lexicon\/\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$/);
   });
 
-  it('version.json names the sha256 of lexicon.tsv and counts its terms', () => {
+  it('version.json names the sha256 of lexicon.tsv and drug-names.tsv and counts its terms', () => {
     const tsv = readFileSync(`${DATA}lexicon.tsv`);
+    const names = readFileSync(`${DATA}drug-names.tsv`);
     const digest = createHash('sha256').update(tsv).digest('hex');
-    const info = JSON.parse(readFileSync(`${DATA}version.json`, 'utf8')) as { version: string; sha256: string; terms: number; sources: unknown[] };
+    const both = createHash('sha256').update(Buffer.concat([tsv, names])).digest('hex');
+    const info = JSON.parse(readFileSync(`${DATA}version.json`, 'utf8')) as { version: string; sha256: string; drugNamesSha256: string; terms: number; sources: unknown[] };
     expect(info.sha256).toBe(digest);
-    expect(info.version.endsWith(`-${digest.slice(0, 8)}`)).toBe(true);
+    expect(info.drugNamesSha256).toBe(createHash('sha256').update(names).digest('hex'));
+    // The version names both tables: a changed drug name is a new lexicon version.
+    expect(info.version.endsWith(`-${both.slice(0, 8)}`)).toBe(true);
     expect(info.version).toBe(lexicon.version);
     expect(info.terms).toBe(byTerm.size);
     expect(info.sources.length).toBeGreaterThanOrEqual(4);
@@ -326,10 +330,25 @@ describe('CM → WHO mapping', () => {
   });
 });
 
+describe('committed lexicon: canonical drug names', () => {
+  it('names brand, street and spelling forms by their substance, and every named term is a drug term', () => {
+    expect(lexicon.drugNames.get('xanax')).toBe('alprazolam');
+    expect(lexicon.drugNames.get('percocet')).toBe('oxycodone');
+    expect(lexicon.drugNames.get('fent')).toBe('fentanyl');
+    expect(lexicon.drugNames.get('meth')).toBe('methamphetamine');
+    expect(lexicon.drugNames.get('6 mam')).toBe('heroin');
+    expect(lexicon.drugNames.get('ritalin')).toBe('methylphenidate');
+    expect(lexicon.drugNames.has('fentanyl')).toBe(false);
+    const drugTerms = new Set(lexicon.entries.filter((e) => e.kind === 'drug').map((e) => e.term));
+    expect([...lexicon.drugNames.keys()].filter((term) => !drugTerms.has(term))).toEqual([]);
+  });
+});
+
 describe('build', () => {
   it.skipIf(!existsSync(ICD10CM_DIR))('rebuilding from the sources gives the committed bytes', () => {
     const result = buildLexicon();
     const committed = readFileSync(`${DATA}lexicon.tsv`, 'utf8');
     expect(lexiconTsv(result.rows) === committed).toBe(true);
+    expect(drugNamesTsv(result.drugNames)).toBe(readFileSync(`${DATA}drug-names.tsv`, 'utf8'));
   });
 });

@@ -227,3 +227,16 @@ export function namesDrugOf(key: ClassKey, text: string | null | undefined): boo
   if (!text) return false;
   return COMPILED.get(key)!.test(text.toLowerCase());
 }
+
+/** Words that say a drug was taken without naming it ("multiple drug toxicity", "polysubstance"). */
+const ANY_DRUG = new RegExp(
+  [
+    ...Object.entries(DRUG_NAME_PATTERNS).filter(([key]) => key !== 't51_0').flatMap(([, patterns]) => patterns),
+    '\\bdrugs?\\b', 'multidrug', 'polysubstance', 'polydrug', 'poly drug', '\\bmedications?\\b', 'overdose', '\\bintoxicants?\\b',
+  ].join('|'),
+);
+
+/** True when the text names (generously) any drug, alcohol aside. */
+export function namesAnyDrug(text: string | null | undefined): boolean {
+  return !!text && ANY_DRUG.test(text.toLowerCase());
+}

@@ -5,7 +5,7 @@
  *
  * Nothing here reads files or knows where labels come from; see labels.ts and ../eval.ts.
  */
-import { namesDrugOf } from './drug-name-patterns.ts';
+import { namesAnyDrug, namesDrugOf } from './drug-name-patterns.ts';
 
 /** A label value: 1, 0, or null when the source does not say. */
 export type Tri = 0 | 1 | null;
@@ -18,6 +18,12 @@ export interface DrugClass {
   name: string;
   /** Dotted code prefixes (first 5 characters) that make the class positive. */
   codes: readonly string[];
+  /**
+   * When the label's definition is narrower than the ICD class: the canonical drug names
+   * (`drugs[].name`) the label counts, among drugs coded in `codes`. The class is then scored on
+   * these names, and also, for comparison, on the codes alone (`ClassResult.byCode`).
+   */
+  labelNames?: readonly string[];
 }
 
 export const CLASSES: readonly DrugClass[] = [
@@ -26,7 +32,9 @@ export const CLASSES: readonly DrugClass[] = [
   { key: 't40_2', name: 'rx opioids', codes: ['T40.2'] },
   { key: 't40_3', name: 'methadone', codes: ['T40.3'] },
   { key: 't40_5', name: 'cocaine', codes: ['T40.5'] },
-  { key: 't43_6', name: 'psychostim', codes: ['T43.6'] },
+  // The labels' t43_6 is "methamphetamine/amphetamine" (CT's "Amphet" column), narrower than ICD's
+  // T43.6, which also holds methylphenidate, cathinones and caffeine.
+  { key: 't43_6', name: 'amphetamines', codes: ['T43.6'], labelNames: ['methamphetamine', 'amphetamine', 'mdma', 'mda'] },
   { key: 't42_4', name: 'benzos', codes: ['T42.4'] },
   { key: 't51_0', name: 'ethanol', codes: ['T51.0'] },
   { key: 'any_opioid', name: 'any opioid', codes: ['T40.0', 'T40.1', 'T40.2', 'T40.3', 'T40.4', 'T40.6'] },
@@ -63,7 +71,7 @@ export interface CodedLike {
   underlyingCause: string | null;
   recordAxis: readonly string[];
   entityAxis: readonly { code: string }[];
-  drugs: readonly { code: string }[];
+  drugs: readonly { code: string; name?: string }[];
   intent: string | null;
   review: { required: boolean; reasons: readonly string[] };
 }
@@ -73,8 +81,16 @@ export function allCodes(coded: CodedLike): string[] {
   return [...coded.recordAxis, ...coded.entityAxis.map((e) => e.code), ...coded.drugs.map((d) => d.code)];
 }
 
-/** A predicted class is positive when any code of the record falls in it. */
+/**
+ * A predicted class is positive when any code of the record falls in it; for a class with label
+ * names, when a drug of the class's codes has one of those names.
+ */
 export function predictsClass(coded: CodedLike, drugClass: DrugClass): boolean {
+  if (drugClass.labelNames) return coded.drugs.some((d) => codeInClass(d.code, drugClass) && d.name !== undefined && drugClass.labelNames!.includes(d.name));
+  return predictsByCode(coded, drugClass);
+}
+
+export function predictsByCode(coded: CodedLike, drugClass: DrugClass): boolean {
   return allCodes(coded).some((code) => codeInClass(code, drugClass));
 }
 
@@ -196,6 +212,8 @@ export interface EvalItem {
   label: LabelRow;
   coded: CodedLike;
   text: string;
+  /** Part I lines a-d only: where a drug must be named for ICD rules to make the death an overdose. */
+  partOneText: string;
 }
 
 export interface ClassResult {
@@ -205,6 +223,8 @@ export interface ClassResult {
   named: Scores;
   /** Label positives left out of `named` because the text does not name the drug. */
   unnamedPositives: number;
+  /** For a class scored on label names: the same records scored on the ICD codes alone. */
+  byCode: { all: Scores; named: Scores } | null;
 }
 
 export interface PendingResult {
@@ -220,6 +240,12 @@ export interface Evaluation {
   records: number;
   classes: Record<ClassKey, ClassResult>;
   overdose: Scores;
+  /**
+   * Overdose on records whose Part I names a drug other than alcohol (eval patterns, not the
+   * coder's lexicon): the records ICD rules can make drug overdoses. A label "drug related" on a
+   * death with alcohol only, or with the drug only in Part II, is not an overdose by NCHS rules.
+   */
+  overdosePartOne: Scores;
   intent: Agreement;
   pending: PendingResult;
   review: { required: number; n: number; share: number | null; reasons: { reason: string; count: number }[] };
@@ -235,24 +261,30 @@ export function evaluate(items: readonly EvalItem[], topReasons = 10): Evaluatio
   const scored = items.filter((item) => isScorable(item.label));
   const classes = {} as Record<ClassKey, ClassResult>;
   for (const drugClass of CLASSES) {
-    const all = emptyConfusion();
-    const named = emptyConfusion();
-    let unnamedPositives = 0;
-    for (const item of scored) {
-      const label = item.label.classes[drugClass.key];
-      if (label === null) continue;
-      const predicted = predictsClass(item.coded, drugClass);
-      const one = confusion([[label, predicted]]);
-      Object.assign(all, addConfusion(all, one));
-      if (label === 1 && !namesDrugOf(drugClass.key, item.text)) {
-        unnamedPositives++;
-        continue;
+    const score = (predict: (coded: CodedLike) => boolean) => {
+      const all = emptyConfusion();
+      const named = emptyConfusion();
+      let unnamedPositives = 0;
+      for (const item of scored) {
+        const label = item.label.classes[drugClass.key];
+        if (label === null) continue;
+        const one = confusion([[label, predict(item.coded)]]);
+        Object.assign(all, addConfusion(all, one));
+        if (label === 1 && !namesDrugOf(drugClass.key, item.text)) {
+          unnamedPositives++;
+          continue;
+        }
+        Object.assign(named, addConfusion(named, one));
       }
-      Object.assign(named, addConfusion(named, one));
-    }
-    classes[drugClass.key] = { all: scores(all), named: scores(named), unnamedPositives };
+      return { all: scores(all), named: scores(named), unnamedPositives };
+    };
+    const result = score((coded) => predictsClass(coded, drugClass));
+    const byCode = drugClass.labelNames ? score((coded) => predictsByCode(coded, drugClass)) : null;
+    classes[drugClass.key] = { ...result, byCode: byCode && { all: byCode.all, named: byCode.named } };
   }
-  const overdose = scores(confusion(scored.map((item) => [item.label.overdose, isOverdoseCause(item.coded.underlyingCause)] as const)));
+  const overdosePair = (item: EvalItem) => [item.label.overdose, isOverdoseCause(item.coded.underlyingCause)] as const;
+  const overdose = scores(confusion(scored.map(overdosePair)));
+  const overdosePartOne = scores(confusion(scored.filter((item) => namesAnyDrug(item.partOneText)).map(overdosePair)));
   const intent = agreement(
     scored
       .filter((item) => item.label.intent !== null && INJURY_INTENTS.includes(item.label.intent))
@@ -269,6 +301,7 @@ export function evaluate(items: readonly EvalItem[], topReasons = 10): Evaluatio
     records: scored.length,
     classes,
     overdose,
+    overdosePartOne,
     intent,
     pending,
     review: {
@@ -309,7 +342,8 @@ export const TARGETS: readonly Target[] = [
       unit: 'ratio',
     }),
   ),
-  { figure: 'F1 overdose', value: (e) => e.overdose.f1, kind: 'min', threshold: 0.98, unit: 'ratio' },
+  { figure: 'F1 overdose (label: drug related)', value: (e) => e.overdose.f1, kind: 'min', threshold: 0.98, unit: 'ratio' },
+  { figure: 'F1 overdose, drug named in Part I', value: (e) => e.overdosePartOne.f1, kind: 'min', threshold: 0.98, unit: 'ratio' },
   { figure: 'intent agreement (injury)', value: (e) => e.intent.share, kind: 'min', threshold: 0.99, unit: 'ratio' },
   { figure: 'review share', value: (e) => e.review.share, kind: 'max', threshold: 0.1, unit: 'percent' },
 ];

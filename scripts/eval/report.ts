@@ -76,16 +76,16 @@ function classTable(e: Evaluation): string[] {
       lines.push(`${name.padEnd(CLASS_WIDTH)}   (not labelled in this set)`);
       continue;
     }
-    const all = [...cells(r.all), int(r.all.tp), int(r.all.fp), int(r.all.fn)];
-    const named = [...cells(r.named), int(r.unnamedPositives)];
-    lines.push(
+    const line = (title: string, all: Scores, named: Scores, leftOut: string) =>
       row([
-        [name, CLASS_WIDTH],
-        ...all.map((text, i): [string, number] => [text, widths(ALL_COLUMNS)[i]!]),
+        [title, CLASS_WIDTH],
+        ...[...cells(all), int(all.tp), int(all.fp), int(all.fn)].map((text, i): [string, number] => [text, widths(ALL_COLUMNS)[i]!]),
         ['', GAP - 1],
-        ...named.map((text, i): [string, number] => [text, widths(NAMED_COLUMNS)[i]!]),
-      ]),
-    );
+        ...[...cells(named), leftOut].map((text, i): [string, number] => [text, widths(NAMED_COLUMNS)[i]!]),
+      ]);
+    lines.push(line(name, r.all, r.named, int(r.unnamedPositives)));
+    // The ICD class beside the label's narrower definition (methylphenidate, cathinones count here).
+    if (r.byCode) lines.push(line(`  any ${c.codes.join(', ')} code`, r.byCode.all, r.byCode.named, ''));
   }
   return lines;
 }
@@ -98,6 +98,10 @@ function figureLines(e: Evaluation, codingMs: number | null): string[] {
       ? 'overdose  (not labelled in this set)'
       : `overdose  P ${num(o.precision)}  R ${num(o.recall)}  F1 ${num(o.f1)}  support ${int(o.support)}  TP ${int(o.tp)}  FP ${int(o.fp)}  FN ${int(o.fn)}  TN ${int(o.tn)}`,
   );
+  const p1 = e.overdosePartOne;
+  if (o.n > 0) {
+    lines.push(`          drug named in Part I (ICD can select the poisoning): P ${num(p1.precision)}  R ${num(p1.recall)}  F1 ${num(p1.f1)}  support ${int(p1.support)}  FN ${int(p1.fn)}; left out ${int(o.n - p1.n)} (alcohol or other substances only, or the drug only in Part II / how-injury)`);
+  }
   lines.push(
     `intent    injury deaths (label accident/suicide/homicide/undetermined): ${int(e.intent.agree)} of ${int(e.intent.n)} agree = ${num(e.intent.share)}` +
       `;  pending: label ${int(e.pending.label)}, coder ${int(e.pending.coder)}, both ${int(e.pending.both)}`,

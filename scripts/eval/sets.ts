@@ -57,6 +57,10 @@ export function causeText(c: Certificate): string {
   return [...c.part1, c.part2, c.howInjury].filter((t): t is string => t !== null).join(' | ');
 }
 
+export function partOneText(c: Certificate): string {
+  return c.part1.filter((t): t is string => t !== null).join(' | ');
+}
+
 export function setFiles(dir: string, name: string): { certificateFile: string; labelFile: string } {
   return { certificateFile: join(dir, `${name}.csv`), labelFile: join(dir, `${name}.labels.csv`) };
 }
@@ -108,7 +112,7 @@ export async function runSet(dir: string, name: string, coder: DeathCoder): Prom
     unlabelled,
     labelsWithoutCertificate: [...labels.keys()].filter((id) => !seen.has(id)),
     noCauseText,
-    items: toCode.map(({ certificate, label }, i) => ({ certificate, label, coded: coded[i]!, text: causeText(certificate) })),
+    items: toCode.map(({ certificate, label }, i) => ({ certificate, label, coded: coded[i]!, text: causeText(certificate), partOneText: partOneText(certificate) })),
     codingMs,
   };
 }

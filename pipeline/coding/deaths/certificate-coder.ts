@@ -9,7 +9,8 @@ import type { Lexicon, LexiconEntry } from '../lexicon/lexicon.ts';
 import { extractLine, type ExtractedLine, type Mention, type Source } from './extract.ts';
 import { isIllDefined, isNatureOfInjury } from './knowledge/codes.ts';
 import { KNOWN_WORDS } from './knowledge/context-cues.ts';
-import { findMechanism, type InjuryIntent } from './knowledge/external-causes.ts';
+import { findMechanism, substanceMechanism, type InjuryIntent } from './knowledge/external-causes.ts';
+import { isUnspecifiedDrugName } from './knowledge/drug-words.ts';
 import { linkageRulesFor } from './knowledge/linkage.ts';
 import { TermMatcher } from './matcher.ts';
 import { overdoseCause, ROW_LABELS } from './overdose-cause.ts';
@@ -30,10 +31,13 @@ export function createCertificateCoder(lexicon: Lexicon): DeathCoder {
     drugWords,
   );
   const extract = memoisedExtraction(matcher);
-  return { coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: lexicon.version, code: (certificate) => codeCertificate(certificate, extract) };
+  const nameOf: DrugNameOf = (term) => lexicon.drugNames.get(term) ?? term;
+  return { coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: lexicon.version, code: (certificate) => codeCertificate(certificate, extract, nameOf) };
 }
 
 type Extract = (text: string | null, source: Source, line: EntityLine | null) => ExtractedLine | null;
+/** The canonical substance name of a lexicon drug term ("xanax" → "alprazolam"). */
+type DrugNameOf = (term: string) => string;
 
 /**
  * Extraction is a pure function of (text, source, line), and certifiers write the same lines over
@@ -56,7 +60,7 @@ function memoisedExtraction(matcher: TermMatcher<LexiconEntry>, capacity = 100_0
   };
 }
 
-export function codeCertificate(certificate: Certificate, extract: Extract): CodedCertificate {
+export function codeCertificate(certificate: Certificate, extract: Extract, nameOf: DrugNameOf = (term) => term): CodedCertificate {
   const trace: TraceStep[] = [];
   const reasons: string[] = [];
   const intent: Intent | null = certificate.manner === null ? null : INTENT_BY_MANNER[certificate.manner];
@@ -84,8 +88,14 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
   const partOnePoisoning = partOneLines.some((l) => l.poisoningWording);
   // how-injury-occurred first: it names the mechanism most precisely ("driver of car struck tree").
   const mechanismText = `${howInjury?.normalised ?? ''} | ${partOneText}`;
+  // A named toxic substance (glycols, metals, pesticides) stands for its mechanism when the words name none.
+  const toxicSubstance = partOneCounted.find((m) => m.entry.kind === 'drug' && !isDrugOrAlcohol(m.entry.code) && substanceMechanism(m.entry.code) !== null);
   let mechanismMemo: ReturnType<typeof findMechanism> | undefined;
-  const mechanism = () => (mechanismMemo === undefined ? (mechanismMemo = findMechanism(mechanismText)) : mechanismMemo);
+  const mechanism = () =>
+    mechanismMemo === undefined ? (mechanismMemo = findMechanism(mechanismText) ?? (toxicSubstance ? substanceMechanism(toxicSubstance.entry.code) : null)) : mechanismMemo;
+  // "Drug", "multiple drugs", "polysubstance": a drug without a name. A named drug with no
+  // specific code (kratom, T50.9) is still named.
+  const isUnspecified = (m: Mention) => m.entry.code === UNSPECIFIED_DRUG && isUnspecifiedDrugName(nameOf(m.entry.term));
 
   if (partOneLines.some((l) => /^pending\b/.test(l.normalised)) && kindOfText(partOneLines) === 'pending') {
     return pending(certificate, intent, [], [], trace, 'The cause is written as pending: coded R99 until the amended record arrives.');
@@ -98,7 +108,7 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
   }
 
   // What kind of death the text describes decides which selection rules apply.
-  const specificPartOneDrugs = partOneDrugs.filter((m) => m.entry.code !== UNSPECIFIED_DRUG);
+  const specificPartOneDrugs = partOneDrugs.filter((m) => !isUnspecified(m));
   const kind: DeathKind = (() => {
     const poisoning =
       (specificPartOneDrugs.length > 0 && (partOnePoisoning || injuryManner || specificPartOneDrugs.every((m) => isOnlyWordsOfLine(m, partOneLines)))) ||
@@ -116,12 +126,12 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
 
   // Drugs: every counted mention, anywhere (NCHS literal-text practice); the unspecified code
   // only when nothing specific is named.
-  const specificDrugs = drugMentions.filter((m) => m.entry.code !== UNSPECIFIED_DRUG);
+  const specificDrugs = drugMentions.filter((m) => !isUnspecified(m));
   // Unknown words in a poisoning line may be a substance the lexicon does not know yet.
   const unknownInPoisoning = unique(partOneLines.flatMap((l) => (l.poisoningWording ? l.unmatchedWords.filter(looksLikeSubstance) : [])));
   const involvedDrugs = specificDrugs.length > 0 ? specificDrugs : drugMentions;
   const drugs = uniqueBy(
-    involvedDrugs.map((m): DrugMention => ({ name: m.entry.term, code: m.entry.code })),
+    involvedDrugs.map((m): DrugMention => ({ name: nameOf(m.entry.term), code: m.entry.code })),
     (d) => d.name,
   );
 
@@ -142,7 +152,7 @@ export function codeCertificate(certificate: Certificate, extract: Extract): Cod
       underlyingCause = { suicide: 'X65', homicide: 'X89', undetermined: 'Y15' }[intent as string] ?? 'X45';
       trace.push({ rule: 'alcohol poisoning', detail: `Only alcohol (T51.0) is named: ${underlyingCause}, not a drug overdose.` });
     } else {
-      const cause = overdoseCause(nonAlcoholCodes.filter((c) => c !== UNSPECIFIED_DRUG || specificDrugs.length === 0), intent);
+      const cause = overdoseCause(nonAlcoholCodes, intent);
       underlyingCause = cause.code;
       const rows = new Set(nonAlcoholCodes.map((c) => c.slice(0, 3)));
       trace.push({

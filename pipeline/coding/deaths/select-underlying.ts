@@ -37,7 +37,9 @@ export function selectUnderlyingCause(conditions: readonly Condition[]): Selecti
   if (partOne.length === 0) {
     // WHO: with Part I empty, Part II conditions are treated as if entered in Part I.
     if (conditions.length === 0) return null;
-    return selectUnderlyingCause(conditions.map((c, i) => ({ ...c, partTwo: false, level: i })));
+    const rest = selectUnderlyingCause(conditions.map((c, i) => ({ ...c, partTwo: false, level: i })))!;
+    const step: TraceStep = { rule: 'Part II as Part I', detail: 'Part I reports no codable condition; the conditions of Part II are read as if entered in Part I.' };
+    return { ...rest, trace: [step, ...rest.trace] };
   }
   const trace: TraceStep[] = [];
   const informative = partOne.filter((c) => !isIllDefined(c.code) && !isMechanism(c.code));

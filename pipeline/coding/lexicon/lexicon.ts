@@ -22,6 +22,8 @@ export interface Lexicon {
   /** `lexicon/<YYYY-MM-DD>-<first 8 hex of the table's sha256>`, recorded with every coded record. */
   version: string;
   entries: readonly LexiconEntry[];
+  /** Drug term → canonical substance name ("xanax" → "alprazolam"); a term not here is its own name. */
+  drugNames: ReadonlyMap<string, string>;
 }
 
 const DATA_DIR = new URL('./data/', import.meta.url);
@@ -65,5 +67,18 @@ export function loadLexicon(): Lexicon {
     }
     start = end + 1;
   }
-  return { version: info.version, entries };
+  return { version: info.version, entries, drugNames: loadDrugNames() };
+}
+
+function loadDrugNames(): Map<string, string> {
+  const lines = readFileSync(new URL('drug-names.tsv', DATA_DIR), 'utf8').split('\n');
+  if (lines[0] !== 'term\tname') throw new Error('lexicon data/drug-names.tsv: header must be "term\tname"');
+  const names = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const tab = line.indexOf('\t');
+    if (tab <= 0) throw new Error(`lexicon data/drug-names.tsv: bad row "${line}"`);
+    names.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return names;
 }

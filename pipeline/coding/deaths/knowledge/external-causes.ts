@@ -65,7 +65,8 @@ export const MECHANISMS: readonly Mechanism[] = [
   { key: 'bodily_force', label: 'assault by bodily force', patterns: words('beaten|beating|punched|kicked|stomped|fists|manual assault'), codes: { accident: 'X59', suicide: 'X84', homicide: 'Y04', undetermined: 'Y34' }, injury: 'T07' },
   { key: 'blunt', label: 'blunt force', patterns: words('blunt force|blunt trauma|blunt injuries|blunt injury|assault|struck'), codes: { accident: 'X59', suicide: 'X84', homicide: 'Y00', undetermined: 'Y29' }, injury: 'T07' },
   { key: 'solvent', label: 'organic solvents and halogenated hydrocarbons', patterns: words('huffing|huffed|inhalant|inhalants|solvent|solvents|difluoroethane|aerosol|chloroethane|toluene|sniffing'), codes: { accident: 'X46', suicide: 'X66', homicide: 'X89', undetermined: 'Y16' }, injury: 'T53.9' },
-  { key: 'chemical', label: 'other chemicals and noxious substances', patterns: words('chemical|pesticide|insecticide|corrosive|cyanide|azide'), codes: { accident: 'X49', suicide: 'X69', homicide: 'X90', undetermined: 'Y19' }, injury: 'T65.9' },
+  { key: 'pesticide', label: 'pesticides', patterns: words('pesticide|pesticides|insecticide|insecticides|herbicide|herbicides|organophosphate|organophosphates|rodenticide'), codes: { accident: 'X48', suicide: 'X68', homicide: 'X87', undetermined: 'Y18' }, injury: 'T60.9' },
+  { key: 'chemical', label: 'other chemicals and noxious substances', patterns: words('chemical|corrosive|cyanide|azide'), codes: { accident: 'X49', suicide: 'X69', homicide: 'X90', undetermined: 'Y19' }, injury: 'T65.9' },
   { key: 'injury', label: 'unspecified injury', patterns: words('injury|injuries|trauma|traumatic|wound|wounds|fracture|fractures|asphyxia|asphyxiation'), codes: { accident: 'X59', suicide: 'X84', homicide: 'Y09', undetermined: 'Y34' }, injury: 'T14.9' },
 ];
 
@@ -80,6 +81,24 @@ const ANY_MECHANISM = new RegExp(
     '\\b(?:driver|drove|driving|passenger|fall|fell|falling|fallen|tumbled|drown\\w*|submersion)\\b',
   ].join('|'),
 );
+
+const byKey = (key: string) => MECHANISMS.find((m) => m.key === key)!;
+
+/**
+ * The mechanism a toxic substance stands for, by its WHO T-code, when the words name none
+ * ("ethylene glycol toxicity"): X46 solvents and glycols (T52-T53), X47 gases (T58-T59), X48
+ * pesticides (T60), X49 other chemicals and noxious substances (T54-T57, T61, T62, T64, T65); with
+ * the manner's intent (X66-X69, X86-X90, Y16-Y19). Venoms (T63) are contact with animals, not a
+ * poisoning series: none.
+ */
+export function substanceMechanism(code: string): Mechanism | null {
+  const category = code.slice(0, 3);
+  if (category === 'T52' || category === 'T53') return byKey('solvent');
+  if (category === 'T58' || category === 'T59') return byKey('carbon_monoxide');
+  if (category === 'T60') return byKey('pesticide');
+  if (/^T(5[4-7]|6[1245])$/.test(category)) return byKey('chemical');
+  return null;
+}
 
 const mechanismMemo = new Map<string, Mechanism | null>();
 

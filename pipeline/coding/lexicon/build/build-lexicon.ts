@@ -38,6 +38,8 @@ export interface Conflict {
 
 export interface BuildResult {
   rows: LexiconRow[];
+  /** Drug term → canonical substance name, for the terms whose name is not the term itself. */
+  drugNames: [string, string][];
   conflicts: Conflict[];
   candidates: Record<SourceName, number>;
   excluded: number;
@@ -120,6 +122,11 @@ export function buildLexicon(icd10cmDir = ICD10CM_DIR, lexiconDir = LEXICON_DIR)
     if (!WHO_CODE.test(row.code)) throw new Error(`bad code ${row.code} for ${row.term}`);
     if (/[^a-z0-9 ]/.test(row.term) || row.term !== row.term.trim()) throw new Error(`term not normalised: "${row.term}"`);
   }
+  const drugTerms = new Set(rows.filter((r) => r.kind === 'drug').map((r) => r.term));
+  for (const [term, name] of curated.drugNames) {
+    if (!drugTerms.has(term)) throw new Error(`curated/drug-names.tsv: "${term}" is not a drug term of the lexicon`);
+    if (term === name) throw new Error(`curated/drug-names.tsv: "${term}" is named as itself (leave it out)`);
+  }
   const inputs = [
     { name: 'cm-index', file: 'ICD10CM_2025_Index.csv' },
     { name: 'cm-drugs', file: 'ICD10CM_2025_Drugs.csv' },
@@ -129,11 +136,15 @@ export function buildLexicon(icd10cmDir = ICD10CM_DIR, lexiconDir = LEXICON_DIR)
   for (const file of curated.files) {
     inputs.push({ name: 'curated', file: `curated/${file}`, sha256: sha256(readFileSync(join(lexiconDir, 'curated', file))) });
   }
-  return { rows, conflicts, candidates, excluded, overriddenByCurated, warnings: curated.warnings, inputs };
+  return { rows, drugNames: curated.drugNames, conflicts, candidates, excluded, overriddenByCurated, warnings: curated.warnings, inputs };
 }
 
 export function lexiconTsv(rows: readonly LexiconRow[]): string {
   return 'term\tcode\tkind\tsource\n' + rows.map((r) => `${r.term}\t${r.code}\t${r.kind}\t${r.source}\n`).join('');
+}
+
+export function drugNamesTsv(names: readonly [string, string][]): string {
+  return 'term\tname\n' + names.map(([term, name]) => `${term}\t${name}\n`).join('');
 }
 
 const SOURCE_TITLES: Record<string, string> = {
@@ -149,17 +160,23 @@ export function writeLexicon(result: BuildResult, lexiconDir = LEXICON_DIR, toda
   const dataDir = join(lexiconDir, 'data');
   mkdirSync(dataDir, { recursive: true });
   const tsv = lexiconTsv(result.rows);
+  const namesTsv = drugNamesTsv(result.drugNames);
   const digest = sha256(tsv);
+  const namesDigest = sha256(namesTsv);
+  // The version names both tables: a new drug name is a new lexicon version (recoding follows).
+  const versionDigest = sha256(tsv + namesTsv);
   const versionPath = join(dataDir, 'version.json');
-  let version = `lexicon/${today.toISOString().slice(0, 10)}-${digest.slice(0, 8)}`;
+  let version = `lexicon/${today.toISOString().slice(0, 10)}-${versionDigest.slice(0, 8)}`;
   if (existsSync(versionPath)) {
-    const previous = JSON.parse(readFileSync(versionPath, 'utf8')) as { version?: string; sha256?: string };
-    if (previous.sha256 === digest && previous.version) version = previous.version;
+    const previous = JSON.parse(readFileSync(versionPath, 'utf8')) as { version?: string; sha256?: string; drugNamesSha256?: string };
+    if (previous.sha256 === digest && previous.drugNamesSha256 === namesDigest && previous.version) version = previous.version;
   }
   const terms = new Set(result.rows.map((r) => r.term)).size;
   const info = {
     version,
     sha256: digest,
+    drugNamesSha256: namesDigest,
+    drugNames: result.drugNames.length,
     terms,
     rows: result.rows.length,
     sources: result.inputs.map((i) => ({ ...i, title: SOURCE_TITLES[i.name] ?? i.name })),
@@ -167,6 +184,9 @@ export function writeLexicon(result: BuildResult, lexiconDir = LEXICON_DIR, toda
   const tmpTsv = join(dataDir, 'lexicon.tsv.tmp');
   writeFileSync(tmpTsv, tsv);
   renameSync(tmpTsv, join(dataDir, 'lexicon.tsv'));
+  const tmpNames = join(dataDir, 'drug-names.tsv.tmp');
+  writeFileSync(tmpNames, namesTsv);
+  renameSync(tmpNames, join(dataDir, 'drug-names.tsv'));
   const tmpJson = join(dataDir, 'version.json.tmp');
   writeFileSync(tmpJson, JSON.stringify(info, null, 2) + '\n');
   renameSync(tmpJson, versionPath);

@@ -47,6 +47,8 @@ export interface CuratedTables {
   rows: CandidateRow[];
   /** term → codes to drop from generated sources ('*' = all). */
   exclusions: Map<string, Set<string>>;
+  /** Normalised drug term → canonical substance name (drug-names.tsv), sorted by term. */
+  drugNames: [string, string][];
   /** Files read, for version.json. */
   files: string[];
   /** Notes on curated rows whose kind is not the one the code implies (reported, not fatal). */
@@ -87,8 +89,19 @@ export function readCurated(dir: string): CuratedTables {
     rows.push({ term, code, kind, source: 'curated', rank: 0, seq: seq++, origin });
   };
   const exclusions = new Map<string, Set<string>>();
+  const drugNames = new Map<string, string>();
   for (const file of files) {
     const path = join(dir, file);
+    if (file === 'drug-names.tsv') {
+      for (const { line, fields } of readTsv(path, file, ['term', 'name'])) {
+        const term = normaliseText(fields[0]!);
+        const name = normaliseText(fields[1]!);
+        if (!term || !name) throw new Error(`${file} line ${line}: empty term or name`);
+        if (drugNames.has(term) && drugNames.get(term) !== name) throw new Error(`${file} line ${line}: "${term}" already has the name "${drugNames.get(term)}"`);
+        drugNames.set(term, name);
+      }
+      continue;
+    }
     if (file === 'exclude.tsv') {
       for (const { fields } of readTsv(path, file, ['term', 'code'])) {
         const term = normaliseText(fields[0]!);
@@ -115,5 +128,6 @@ export function readCurated(dir: string): CuratedTables {
       push(term, code, kind as LexiconKind, `${file}:${line}`);
     }
   }
-  return { rows, exclusions, files, warnings };
+  const sortedNames = [...drugNames].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { rows, exclusions, drugNames: sortedNames, files, warnings };
 }
