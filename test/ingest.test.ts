@@ -129,9 +129,11 @@ describe('coding in worker threads', () => {
   it('stores exactly what coding on the main thread stores', async () => {
     const texts = ['Acute combined fentanyl and methamphetamine toxicity,,,,,Used drugs', 'Sepsis,Pneumonia,,,Type 2 diabetes mellitus,', 'Gunshot wound of head,,,,,Shot by another', 'Acute myocardial infarction,ASCVD,,,HTN,'];
     const manners = ['A', 'N', 'H', 'N'];
-    // Enough records for several worker batches, with a bad row in the middle.
-    const rows = Array.from({ length: 9000 }, (_, i) => `W${i},OH,2024-01-${String((i % 28) + 1).padStart(2, '0')},50,M,39061,39061,${manners[i % 4]},${texts[i % 4]}`);
+    // Enough text for several 1 MiB worker chunks, with a bad row in the middle and quoted fields
+    // holding line breaks (a chunk must never be cut inside one; lines must still be right).
+    const rows = Array.from({ length: 30_000 }, (_, i) => `W${i},OH,2024-01-${String((i % 28) + 1).padStart(2, '0')},50,M,39061,39061,${manners[i % 4]},${texts[i % 4]}`);
     rows[4500] = 'BAD,OH,2024-13-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,';
+    for (let i = 7; i < rows.length; i += 997) rows[i] = `Q${i},OH,2024-02-01,61,F,39061,39061,N,"Sepsis\ndue to pneumonia",,,,"Type 2 diabetes mellitus,\nhypertension",`;
     const text = `${HEADER}\n${rows.join('\n')}\n`;
     const snapshot = async (workers: number) => {
       const r = await openTestRuntime({ codingWorkers: workers });
@@ -152,7 +154,24 @@ describe('coding in worker threads', () => {
     };
     const inThread = await snapshot(0);
     const inWorkers = await snapshot(2);
-    expect(inThread.report).toMatchObject({ status: 'loaded', recordsRead: 9000, recordsRejected: 1 });
+    expect(inThread.report).toMatchObject({ status: 'loaded', recordsRead: 30_000, recordsRejected: 1 });
+    expect(inThread.report.errors).toEqual([{ line: 4502 + 2 * Math.ceil((4500 - 7) / 997), recordId: 'BAD', field: 'death_date', message: 'not a calendar date in YYYY-MM-DD form' }]);
     expect(inWorkers).toEqual(inThread);
+  }, 180_000);
+
+  it('rejects a file whose quoting is broken, naming the line, when workers parse it', async () => {
+    const r = await openTestRuntime({ codingWorkers: 2 });
+    try {
+      const good = Array.from({ length: 20_000 }, (_, i) => `G${i},OH,2024-01-02,50,M,39061,39061,N,Sepsis,,,,,`);
+      const input = path.join(r.dataDir, 'broken.csv');
+      fs.writeFileSync(input, `${HEADER}\n${good.join('\n')}\nX1,OH,2024-01-02,50,M,39061,39061,N,"Sepsis,,,,,\n`);
+      const report = await r.ingest.ingestFile(input, { source: 'cli' });
+      expect(report.status).toBe('rejected');
+      expect(report.error).toBe('line 20002: a quoted field is never closed');
+      const stored = (await r.db.connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM certificates')).getRowObjectsJson();
+      expect(stored).toEqual([{ n: 0 }]);
+    } finally {
+      r.dispose();
+    }
   }, 120_000);
 });

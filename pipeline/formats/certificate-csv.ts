@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { CERTIFICATE_COLUMNS, CERTIFICATE_OPTIONAL_COLUMNS, type Certificate, type CertificateRow } from '../records/certificate.ts';
 import { validateCertificateRow, type FieldError } from '../records/certificate-schema.ts';
-import { CsvSyntaxError, readCsv } from './csv.ts';
+import { CsvSyntaxError, readCsv, type CsvRecord } from './csv.ts';
 
 export class FileFormatError extends Error {
   override name = 'FileFormatError';
@@ -25,7 +25,7 @@ export type CertificateReadResult =
 const KNOWN_COLUMNS: readonly string[] = [...CERTIFICATE_COLUMNS, ...CERTIFICATE_OPTIONAL_COLUMNS];
 
 /** Maps header names to positions; fails naming every required column that is missing. */
-function columnPositions(header: string[]): Map<string, number> {
+export function columnPositions(header: string[]): Map<string, number> {
   const normalised = header.map((name) => name.trim().toLowerCase());
   const missing = CERTIFICATE_COLUMNS.filter((column) => !normalised.includes(column));
   if (missing.length > 0) {
@@ -43,6 +43,17 @@ function columnPositions(header: string[]): Map<string, number> {
     if (index >= 0) positions.set(column, index);
   }
   return positions;
+}
+
+/** One parsed record keyed by column name (positions from the header). */
+export function mapRecord(record: CsvRecord, positions: ReadonlyMap<string, number>, headerLength: number): CertificateRowRecord {
+  const row = {} as Record<string, string>;
+  for (const [column, index] of positions) row[column] = record.fields[index] ?? '';
+  return {
+    line: record.line,
+    row: row as CertificateRow,
+    shortBy: record.fields.length < headerLength ? { fields: record.fields.length, header: headerLength } : null,
+  };
 }
 
 /** A template row mapped to column names, before validation. */
@@ -70,13 +81,7 @@ export async function* readCertificateRows(input: Readable): AsyncGenerator<Cert
           headerLength = record.fields.length;
           continue;
         }
-        const row = {} as Record<string, string>;
-        for (const [column, index] of positions) row[column] = record.fields[index] ?? '';
-        rows.push({
-          line: record.line,
-          row: row as CertificateRow,
-          shortBy: record.fields.length < headerLength ? { fields: record.fields.length, header: headerLength } : null,
-        });
+        rows.push(mapRecord(record, positions, headerLength));
       }
       if (rows.length > 0) yield rows;
     }

@@ -33,8 +33,13 @@ const CR = 13;
  */
 export class CsvParser {
   private pending = '';
-  private line = 1;
+  private line: number;
   private started = false;
+
+  /** @param firstLine the physical line the text starts on (a chunk cut from the middle of a file). */
+  constructor(firstLine = 1) {
+    this.line = firstLine;
+  }
 
   /** Parses every complete record in `chunk` (plus what was left over from earlier chunks). */
   push(chunk: string, out: CsvRecord[] = []): CsvRecord[] {
@@ -139,7 +144,8 @@ function nextDelimiter(text: string, from: number): number {
   return text.length;
 }
 
-function countLineBreaks(s: string): number {
+/** Line breaks as the parser counts them: LF, CRLF and a lone CR are one each. */
+export function countLineBreaks(s: string): number {
   let count = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { DeathCoder } from '../coding/deaths/types.ts';
-import { FileFormatError, readCertificateRows, type CertificateRowRecord } from '../formats/certificate-csv.ts';
+import { columnPositions, FileFormatError, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
+import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
+import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import type { Database } from '../store/database.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
@@ -109,9 +111,8 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
     batch.onProgress?.(recordsValid + recordsRejected);
   };
   try {
-    const rows = readCertificateRows(fs.createReadStream(batch.raw.path));
-    if (context.pool) await stageInWorkers(rows, context.pool, append);
-    else for await (const chunk of rows) append(stageRecords(chunk, context.coder));
+    if (context.pool) await stageInWorkers(batch.raw.path, context.pool, context.coder, append);
+    else for await (const chunk of readCertificateRows(fs.createReadStream(batch.raw.path))) append(stageRecords(chunk, context.coder));
   } finally {
     records.close();
     errors.close();
@@ -119,28 +120,49 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
   return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
 }
 
-/** Batches of this many records go to a worker; a few batches per worker are kept in flight. */
-const WORKER_BATCH = 2000;
-
-async function stageInWorkers(rows: AsyncGenerator<CertificateRowRecord[]>, pool: CodingPool, append: (staged: StagedBatch) => void): Promise<void> {
+/**
+ * The main thread only cuts the file into chunks of whole records (about 1 MiB of text, a few
+ * thousand certificates) and appends what comes back; the workers parse, validate and code. Text
+ * is cheap to post to a worker, mapped row objects are not: that is what lets the pool scale.
+ */
+async function stageInWorkers(path: string, pool: CodingPool, coder: DeathCoder, append: (staged: StagedBatch) => void): Promise<void> {
   const inFlight: Promise<StagedBatch>[] = [];
-  let buffer: CertificateRowRecord[] = [];
-  const send = async () => {
-    if (buffer.length === 0) return;
-    inFlight.push(pool.stage(buffer));
-    buffer = [];
-    if (inFlight.length >= pool.size * 3) append(await inFlight.shift()!);
+  let header: { positions: [string, number][]; headerLength: number } | null = null;
+  const accept = (staged: StagedBatch) => {
+    if (staged.syntaxError) throw new FileFormatError(staged.syntaxError.message, staged.syntaxError.line);
+    append(staged);
   };
   try {
-    for await (const chunk of rows) {
-      for (const record of chunk) buffer.push(record);
-      if (buffer.length >= WORKER_BATCH) await send();
+    for await (const chunk of readCsvTextChunks(fs.createReadStream(path))) {
+      if (header === null) {
+        // The header chunk: normally the header record alone (more only in a file without LF breaks).
+        const parser = new CsvParser(chunk.firstLine);
+        const [first, ...rest] = parseOrReject(parser, chunk.text);
+        const positions = columnPositions(first!.fields);
+        header = { positions: [...positions], headerLength: first!.fields.length };
+        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coder));
+        continue;
+      }
+      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header }));
+      if (inFlight.length >= pool.size * 3) accept(await inFlight.shift()!);
     }
-    await send();
-    while (inFlight.length > 0) append(await inFlight.shift()!);
+    while (inFlight.length > 0) accept(await inFlight.shift()!);
+  } catch (error) {
+    if (error instanceof UnclosedQuoteError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
+    throw error;
   } finally {
     // A failure part-way must not leave rejected promises unobserved.
     await Promise.allSettled(inFlight);
+  }
+  if (header === null) throw new FileFormatError('the file is empty: expected the certificate template header and at least one record');
+}
+
+function parseOrReject(parser: CsvParser, text: string) {
+  try {
+    return parser.end(parser.push(text));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
+    throw error;
   }
 }
 

@@ -4,8 +4,7 @@
  * order; the loader orders by line, so order does not matter.
  */
 import { Worker } from 'node:worker_threads';
-import type { CertificateRowRecord } from '../formats/certificate-csv.ts';
-import type { StagedBatch } from './staging-rows.ts';
+import type { StageRequest, StagedBatch } from './staging-rows.ts';
 
 interface PendingBatch {
   resolve: (batch: StagedBatch) => void;
@@ -62,15 +61,15 @@ export class CodingPool {
     return (await Promise.all(this.workers.map((w) => w.ready)))[0]!;
   }
 
-  /** Validates and codes one batch on the least busy worker. */
-  async stage(records: CertificateRowRecord[]): Promise<StagedBatch> {
+  /** Parses (for CSV text), validates and codes one batch on the least busy worker. */
+  async stage(request: StageRequest): Promise<StagedBatch> {
     const target = this.workers.reduce((best, w) => (w.inFlight < best.inFlight ? w : best));
     if (target.inFlight++ === 0) target.worker.ref(); // busy: keep the process alive for the answer
     await target.ready;
     const id = this.nextId++;
     return new Promise<StagedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ id, records });
+      target.worker.postMessage({ id, request });
     });
   }
 

@@ -1,17 +1,18 @@
 /**
- * A coding worker thread: validates and codes batches of mapped certificate rows and sends back
- * the staging rows. Each worker loads the lexicon once.
+ * A coding worker thread: parses, validates and codes chunks of certificate CSV text (or batches
+ * of already mapped rows) and sends back the staging rows. Each worker loads the lexicon once.
  */
 import { parentPort } from 'node:worker_threads';
 import { createDeathCoder } from '../coding/deaths/index.ts';
-import type { CertificateRowRecord } from '../formats/certificate-csv.ts';
-import { stageRecords } from './staging-rows.ts';
+import { stageCsvText, stageRecords, type StageRequest } from './staging-rows.ts';
 
 const coder = createDeathCoder();
 parentPort!.postMessage({ ready: true, coderVersion: coder.coderVersion, lexiconVersion: coder.lexiconVersion });
-parentPort!.on('message', (message: { id: number; records: CertificateRowRecord[] }) => {
+parentPort!.on('message', (message: { id: number; request: StageRequest }) => {
   try {
-    parentPort!.postMessage({ id: message.id, batch: stageRecords(message.records, coder) });
+    const { request } = message;
+    const batch = request.kind === 'records' ? stageRecords(request.records, coder) : stageCsvText(request, coder);
+    parentPort!.postMessage({ id: message.id, batch });
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -4,7 +4,8 @@
  */
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
-import { validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
+import { mapRecord, validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
+import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { certificateToRow } from '../records/certificate.ts';
 
 /** [line, certificate JSON, coded JSON (NDJSON contract), is drug overdose] */
@@ -16,6 +17,33 @@ export interface StagedBatch {
   rows: StagingRow[];
   errors: ErrorRow[];
   rejected: number;
+  /** Set when the chunk's CSV is broken (the whole file is then rejected). */
+  syntaxError?: { line: number; message: string };
+}
+
+/** A chunk of whole records of a template file, with the header's column positions. */
+export interface CsvTextRequest {
+  kind: 'csv-text';
+  text: string;
+  firstLine: number;
+  positions: [string, number][];
+  headerLength: number;
+}
+
+export type StageRequest = CsvTextRequest | { kind: 'records'; records: CertificateRowRecord[] };
+
+/** Parses a chunk of template records, then validates and codes them (stageRecords). */
+export function stageCsvText(request: CsvTextRequest, coder: DeathCoder): StagedBatch {
+  const parser = new CsvParser(request.firstLine);
+  let records;
+  try {
+    records = parser.end(parser.push(request.text));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return { rows: [], errors: [], rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+    throw error;
+  }
+  const positions = new Map(request.positions);
+  return stageRecords(records.map((record) => mapRecord(record, positions, request.headerLength)), coder);
 }
 
 export function stageRecords(records: readonly CertificateRowRecord[], coder: DeathCoder): StagedBatch {
