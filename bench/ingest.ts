@@ -3,7 +3,9 @@
  * each run in a fresh process and a fresh database. Prints records/second and peak memory per
  * run and their medians.
  *
- *   npm run bench -- [--records 1000000] [--runs 3]
+ *   npm run bench -- [--records 1000000] [--runs 3] [--workers 0,2]
+ *
+ * --workers: the coding-worker counts to measure (VIGIL_CODING_WORKERS), each with its own runs.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,9 +17,11 @@ import { csvLine } from '../pipeline/formats/csv.ts';
 import { CERTIFICATE_COLUMNS } from '../pipeline/records/certificate.ts';
 import { machineDescription, median } from './machine.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '0' } } });
 const records = Number(values.records);
 const runs = Number(values.runs);
+const workerCounts = values.workers.split(',').map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--workers must be whole numbers, got ${values.workers}`);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
 const file = path.join(work, 'certificates.csv');
 
@@ -41,21 +45,24 @@ const sizeMiB = fs.statSync(file).size / 2 ** 20;
 console.log(`machine: ${machineDescription()}`);
 console.log(`input: ${written.toLocaleString('en-US')} generated certificates, ${sizeMiB.toFixed(0)} MiB CSV (generated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-const results: { seconds: number; maxRssMiB: number; records: number; databaseBytes: number }[] = [];
-for (let run = 1; run <= runs; run++) {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-once.ts'), file, path.join(work, 'db')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const result = JSON.parse(output.trim().split('\n').pop()!);
-  if (result.status !== 'loaded' || result.records !== written) throw new Error(`run ${run} did not load every record: ${output}`);
-  results.push(result);
+for (const workers of workerCounts) {
+  const results: { seconds: number; maxRssMiB: number; records: number; databaseBytes: number }[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-once.ts'), file, path.join(work, 'db')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, VIGIL_CODING_WORKERS: String(workers) },
+    });
+    const result = JSON.parse(output.trim().split('\n').pop()!);
+    if (result.status !== 'loaded' || result.records !== written) throw new Error(`run ${run} did not load every record: ${output}`);
+    results.push(result);
+    console.log(
+      `workers ${workers} run ${run}: ${result.seconds.toFixed(2)} s, ${Math.round(written / result.seconds).toLocaleString('en-US')} records/s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB, database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
+  const seconds = median(results.map((r) => r.seconds));
   console.log(
-    `run ${run}: ${result.seconds.toFixed(2)} s, ${Math.round(written / result.seconds).toLocaleString('en-US')} records/s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB, database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MiB`,
+    `workers ${workers}, median of ${runs}: ${seconds.toFixed(2)} s, ${Math.round(written / seconds).toLocaleString('en-US')} records/s, peak RSS ${median(results.map((r) => r.maxRssMiB)).toFixed(0)} MiB`,
   );
 }
-const seconds = median(results.map((r) => r.seconds));
-console.log(
-  `median of ${runs}: ${seconds.toFixed(2)} s, ${Math.round(written / seconds).toLocaleString('en-US')} records/s, peak RSS ${median(results.map((r) => r.maxRssMiB)).toFixed(0)} MiB`,
-);
 fs.rmSync(work, { recursive: true, force: true });

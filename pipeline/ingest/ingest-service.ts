@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ingestCertificateBatch, type IncomingBatch, type IngestContext } from './certificate-batch.ts';
+import { runBatch, type IncomingBatch, type IngestContext } from './batch-runner.ts';
+import { certificateCsvPlan } from './certificate-batch.ts';
 import type { BatchReport } from './batch-report.ts';
 import { adoptRawFile, newBatchId, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
 
@@ -43,14 +44,14 @@ export class IngestService {
   }
 
   private run(batchId: string, raw: StoredRawFile, request: IngestRequest): Promise<BatchReport> {
-    return ingestCertificateBatch(this.context, {
+    return runBatch(this.context, {
       batchId,
       raw,
       fileName: request.fileName,
       source: request.source,
       jurisdiction: request.jurisdiction ?? null,
       onProgress: request.onProgress,
-    });
+    }, certificateCsvPlan(this.context));
   }
 }
 
