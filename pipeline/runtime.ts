@@ -28,6 +28,9 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
   const coder = createDeathCoder();
   const pool = config.codingWorkers > 0 ? new CodingPool(config.codingWorkers) : null;
   const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex(), pool }, config.rawDir);
+  // Batches a stopped process left half-done are redone before anything else writes.
+  const resumed = await ingest.resumeInterrupted();
+  if (resumed.length > 0) logger.info({ batches: resumed.map((r) => ({ batchId: r.batchId, status: r.status, recordsLoaded: r.recordsLoaded })) }, 'redid interrupted batches');
   return {
     config,
     logger,

@@ -92,7 +92,7 @@ describe('certificate batches', () => {
     expect(await rows(`SELECT count(*)::INTEGER AS n FROM coded_deaths`)).toEqual([{ n: 1 }]);
   });
 
-  it('a batch cut off by a stopped process is marked failed when the database is opened again', async () => {
+  it('a batch cut off by a stopped process whose raw file is gone is marked failed when the database is opened again', async () => {
     await runtime.db.connection.run(
       `INSERT INTO batches (batch_id, kind, format, file_name, raw_path, sha256, bytes, source, status, received_at)
        VALUES ('b20240101000000-0000abcd', 'deaths', 'certificate-csv', 'x.csv', '/raw/x.csv', 'ff', 1, 'cli', 'processing', now())`,
@@ -101,7 +101,7 @@ describe('certificate batches', () => {
     const reopened = await openRuntime(runtime.config, pino({ level: 'silent' }));
     try {
       const [batch] = (await reopened.db.connection.runAndReadAll(`SELECT status, error FROM batches`)).getRowObjectsJson();
-      expect(batch).toEqual({ status: 'failed', error: expect.stringMatching(/^interrupted: .* nothing from it was stored/) });
+      expect(batch).toEqual({ status: 'failed', error: expect.stringMatching(/^interrupted: .* raw file is gone; nothing from it was stored/) });
     } finally {
       reopened.close();
       fs.rmSync(runtime.dataDir, { recursive: true, force: true });

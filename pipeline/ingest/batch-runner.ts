@@ -34,6 +34,8 @@ export interface IncomingBatch {
   jurisdiction: string | null;
   /** Called every few thousand records while the file is read. */
   onProgress?: (recordsRead: number) => void;
+  /** A batch already recorded as 'processing' (cut off by a stopped process), redone from its raw file. */
+  resumed?: boolean;
 }
 
 export interface StagedCounts {
@@ -57,13 +59,14 @@ export async function runBatch(context: IngestContext, batch: IncomingBatch, pla
   const { db, logger } = context;
   const log = logger.child({ batchId: batch.batchId, kind: plan.kind, format: plan.format });
   const duplicate = await findLoadedBatchBySha(db.connection, batch.raw.sha256, plan.kind);
-  if (duplicate) {
+  if (duplicate && !batch.resumed) {
     fs.rmSync(batch.raw.path, { force: true });
     log.info({ duplicateOf: duplicate }, 'file already loaded; nothing to do');
     const report = (await readBatchReport(db.connection, duplicate))!;
     return { ...report, duplicateOf: duplicate };
   }
-  await db.connection.run(
+  if (batch.resumed) log.warn('redoing a batch cut off by a stopped process, from its raw file');
+  else await db.connection.run(
     `INSERT INTO batches (batch_id, kind, format, file_name, raw_path, sha256, bytes, source, jurisdiction, status, received_at)
      VALUES ($batch_id, $kind, $format, $file_name, $raw_path, $sha256, $bytes, $source, $jurisdiction, 'processing', now())`,
     {

@@ -2,12 +2,14 @@
  * The entry points every caller uses to load a certificate file (HTTP upload, CLI, inbox job,
  * demo): keep the raw file with its checksum, then run the batch. Same code path for all.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { findInterruptedBatches } from '../store/database.ts';
 import type { Readable } from 'node:stream';
-import { runBatch, type IncomingBatch, type IngestContext } from './batch-runner.ts';
+import { runBatch, type BatchPlan, type IncomingBatch, type IngestContext } from './batch-runner.ts';
 import { certificateCsvPlan } from './certificate-batch.ts';
 import type { BatchReport } from './batch-report.ts';
-import { adoptRawFile, newBatchId, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
+import { adoptRawFile, newBatchId, sha256Of, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
 
 export interface IngestRequest {
   fileName: string;
@@ -41,6 +43,42 @@ export class IngestService {
     const batchId = newBatchId();
     const raw = await adoptRawFile(temporaryPath, this.rawDir, batchId, extensionOf(request.fileName));
     return this.run(batchId, raw, request);
+  }
+
+  /**
+   * Redoes every batch a stopped process left 'processing': its transaction never committed, so
+   * nothing of it is stored, and its raw file is kept; the same batch id is run again from that
+   * file (versioning makes a record already stored by another batch count as unchanged). A batch
+   * whose raw file is gone is marked failed.
+   */
+  async resumeInterrupted(): Promise<BatchReport[]> {
+    const reports: BatchReport[] = [];
+    for (const interrupted of await findInterruptedBatches(this.context.db.connection)) {
+      const plan = this.planFor(interrupted.format);
+      if (!fs.existsSync(interrupted.rawPath) || plan === null) {
+        await this.context.db.connection.run(
+          `UPDATE batches SET status = 'failed', finished_at = now(), error = $error WHERE batch_id = $batch_id`,
+          {
+            batch_id: interrupted.batchId,
+            error: plan === null
+              ? `interrupted, and this version of vigil cannot read the format "${interrupted.format}"; nothing from it was stored.`
+              : 'interrupted: the process stopped before this batch was committed, and its raw file is gone; nothing from it was stored. Load the file again.',
+          },
+        );
+        continue;
+      }
+      const { size } = fs.statSync(interrupted.rawPath);
+      const raw = { path: interrupted.rawPath, sha256: await sha256Of(interrupted.rawPath), bytes: size };
+      reports.push(
+        await runBatch(this.context, { batchId: interrupted.batchId, raw, fileName: interrupted.fileName, source: interrupted.source, jurisdiction: interrupted.jurisdiction, resumed: true }, plan),
+      );
+    }
+    return reports;
+  }
+
+  /** The plan that loads a stored format, or null for a format this version cannot read. */
+  private planFor(format: string): BatchPlan | null {
+    return format === 'certificate-csv' ? certificateCsvPlan(this.context) : null;
   }
 
   private run(batchId: string, raw: StoredRawFile, request: IngestRequest): Promise<BatchReport> {

@@ -51,16 +51,19 @@ export function storeRawFile(sourcePath: string, rawDir: string, batchId: string
 
 /** Moves an uploaded temporary file into the raw store (same file system: a rename). */
 export async function adoptRawFile(temporaryPath: string, rawDir: string, batchId: string, extension: string): Promise<StoredRawFile> {
-  const hash = crypto.createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of fs.createReadStream(temporaryPath) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
+  const sha256 = await sha256Of(temporaryPath);
+  const { size } = fs.statSync(temporaryPath);
   const target = rawPathFor(rawDir, batchId, extension);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.renameSync(temporaryPath, target);
-  return { path: target, sha256: hash.digest('hex'), bytes };
+  return { path: target, sha256, bytes: size };
+}
+
+/** The SHA-256 of a stored file, streamed. */
+export async function sha256Of(filePath: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 export function newBatchId(now = new Date()): string {

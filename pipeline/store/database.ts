@@ -40,7 +40,6 @@ export async function openDatabase(databasePath: string, options: { memoryLimit?
   const connection = await instance.connect();
   await applyMigrations(connection);
   await loadReferenceData(connection);
-  await failInterruptedBatches(connection);
   return {
     path: databasePath,
     instance,
@@ -53,16 +52,37 @@ export async function openDatabase(databasePath: string, options: { memoryLimit?
   };
 }
 
+/** A batch left 'processing' by a process that stopped before its transaction committed. */
+export interface InterruptedBatch {
+  batchId: string;
+  kind: 'deaths' | 'ed';
+  format: string;
+  fileName: string;
+  rawPath: string;
+  source: 'upload' | 'cli' | 'inbox' | 'demo';
+  jurisdiction: string | null;
+}
+
 /**
  * A batch still 'processing' when the file is opened was cut off by a stopped process (only one
- * process can hold the file). Its transaction never committed, so nothing of it is stored; say so.
+ * process can hold the file). Its transaction never committed, so nothing of it is stored: the
+ * ingest service redoes it from its raw file (IngestService.resumeInterrupted).
  */
-async function failInterruptedBatches(connection: DuckDBConnection): Promise<void> {
-  await connection.run(
-    `UPDATE batches SET status = 'failed', finished_at = now(),
-       error = 'interrupted: the process stopped before this batch was committed; nothing from it was stored. Load the file again.'
-     WHERE status = 'processing'`,
-  );
+export async function findInterruptedBatches(connection: DuckDBConnection): Promise<InterruptedBatch[]> {
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT batch_id, kind, format, file_name, raw_path, source, jurisdiction FROM batches WHERE status = 'processing' ORDER BY received_at`,
+    )
+  ).getRowObjectsJson();
+  return rows.map((r) => ({
+    batchId: String(r.batch_id),
+    kind: r.kind as InterruptedBatch['kind'],
+    format: String(r.format),
+    fileName: String(r.file_name),
+    rawPath: String(r.raw_path),
+    source: r.source as InterruptedBatch['source'],
+    jurisdiction: r.jurisdiction === null ? null : String(r.jurisdiction),
+  }));
 }
 
 function explainOpenError(databasePath: string, error: unknown): Error {
