@@ -81,6 +81,30 @@ describe('HTTP API', () => {
     expect(partial.body.error).toBe('line 1: missing required columns: residence_county_fips, occurrence_county_fips, part1_b, part1_c, part1_d, part2, how_injury');
   });
 
+  it('answers 202 at once with ?async=true, shows progress while loading, then the report; errors as CSV', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `A${i},TX,2024-03-01,33,M,48201,48201,A,Fentanyl toxicity,,,,,`);
+    rows[10] = 'BAD1,TX,2024-03-01,thirty,M,48201,48201,A,Heroin toxicity,,,,,';
+    const response = await fetch(api('/api/batches?async=true&name=async.csv'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${HEADER}\n${rows.join('\n')}\n` });
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as { batchId: string; status: string };
+    expect(accepted.status).toBe('processing');
+    expect(response.headers.get('location')).toBe(`/api/batches/${accepted.batchId}`);
+    const seen: string[] = [];
+    let report: Record<string, any> = {};
+    for (let i = 0; i < 600; i++) {
+      report = (await (await fetch(api(`/api/batches/${accepted.batchId}`))).json()) as Record<string, any>;
+      seen.push(report.status);
+      if (report.status === 'loaded') break;
+      expect(report.progress).toMatchObject({ batchId: accepted.batchId, fileName: 'async.csv', bytes: expect.any(Number) });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(seen).toContain('processing');
+    expect(report).toMatchObject({ status: 'loaded', recordsRead: 30_000, recordsLoaded: 29_999, recordsRejected: 1, progress: null });
+    const csv = await fetch(api(`/api/batches/${accepted.batchId}/errors.csv`));
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(await csv.text()).toBe('line,record_id,field,message\n12,BAD1,age,not an age in whole years (0-130)\n');
+  });
+
   it('refuses other file types and requests without a file', async () => {
     expect((await upload('notes.pdf', 'x')).status).toBe(415);
     const response = await fetch(api('/api/batches'), { method: 'POST', body: new FormData() });

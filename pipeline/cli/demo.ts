@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEMO_OPTIONS, writeDataset, type GeneratorOptions } from '../../fixtures/generator/index.ts';
@@ -55,7 +56,7 @@ export async function loadDemo(runtime: Runtime, options: DemoOptions, load = tr
     `demo: wrote ${written.certificates.toLocaleString('en-US')} certificates and ${written.edVisits.toLocaleString('en-US')} ED visits to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s (outbreak ground truth: ${written.truthPath})\n`,
   );
   if (!load) return null;
-  const progress = progressReporter('demo certificates');
+  const progress = progressReporter('demo certificates', fs.statSync(written.certificatesPath).size);
   const report = await runtime.ingest.ingestFile(written.certificatesPath, { source: 'demo', onProgress: progress.update });
   progress.done(report.recordsRead);
   return report;

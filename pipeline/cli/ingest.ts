@@ -12,7 +12,7 @@ export async function ingestCommand(config: Config, files: string[]): Promise<nu
   let failed = false;
   try {
     for (const file of files) {
-      const progress = progressReporter(file);
+      const progress = progressReporter(file, fs.statSync(file).size);
       const report = await runtime.ingest.ingestFile(file, { source: 'cli', onProgress: progress.update });
       progress.done(report.recordsRead);
       process.stdout.write(`${JSON.stringify(report)}\n`);

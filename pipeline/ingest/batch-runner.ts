@@ -32,8 +32,8 @@ export interface IncomingBatch {
   raw: StoredRawFile;
   source: 'upload' | 'cli' | 'inbox' | 'demo';
   jurisdiction: string | null;
-  /** Called every few thousand records while the file is read. */
-  onProgress?: (recordsRead: number) => void;
+  /** Called every few thousand records while the file is read, with the raw bytes read so far. */
+  onProgress?: (recordsRead: number, bytesRead: number) => void;
   /** A batch already recorded as 'processing' (cut off by a stopped process), redone from its raw file. */
   resumed?: boolean;
 }

@@ -49,11 +49,13 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
     for (const error of staged.errors) errors.add(error);
     recordsValid += staged.rows.length;
     recordsRejected += staged.rejected;
-    batch.onProgress?.(recordsValid + recordsRejected);
+    batch.onProgress?.(recordsValid + recordsRejected, input?.bytesRead ?? 0);
   };
+  let input: fs.ReadStream | null = null;
   try {
-    if (context.pool) await stageInWorkers(batch.raw.path, context.pool, context.coder, append);
-    else for await (const chunk of readCertificateRows(fs.createReadStream(batch.raw.path))) append(stageRecords(chunk, context.coder));
+    input = fs.createReadStream(batch.raw.path);
+    if (context.pool) await stageInWorkers(input, context.pool, context.coder, append);
+    else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder));
   } finally {
     records.close();
     errors.close();
@@ -66,7 +68,7 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
  * thousand certificates) and appends what comes back; the workers parse, validate and code. Text
  * is cheap to post to a worker, mapped row objects are not: that is what lets the pool scale.
  */
-async function stageInWorkers(path: string, pool: CodingPool, coder: DeathCoder, append: (staged: StagedBatch) => void): Promise<void> {
+async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: DeathCoder, append: (staged: StagedBatch) => void): Promise<void> {
   const inFlight: Promise<StagedBatch>[] = [];
   let header: { positions: [string, number][]; headerLength: number } | null = null;
   const accept = (staged: StagedBatch) => {
@@ -74,7 +76,7 @@ async function stageInWorkers(path: string, pool: CodingPool, coder: DeathCoder,
     append(staged);
   };
   try {
-    for await (const chunk of readCsvTextChunks(fs.createReadStream(path))) {
+    for await (const chunk of readCsvTextChunks(input)) {
       if (header === null) {
         // The header chunk: normally the header record alone (more only in a file without LF breaks).
         const parser = new CsvParser(chunk.firstLine);

@@ -15,14 +15,74 @@ export interface IngestRequest {
   fileName: string;
   source: IncomingBatch['source'];
   jurisdiction?: string | null;
-  onProgress?: (recordsRead: number) => void;
+  onProgress?: (recordsRead: number, bytesRead: number) => void;
+}
+
+/** A batch under way: what `GET /api/batches/:id` shows until its report exists. */
+export interface BatchProgress {
+  batchId: string;
+  fileName: string;
+  bytes: number;
+  bytesRead: number;
+  recordsRead: number;
+  startedAt: string;
+  /** Records per second so far; null in the first moments. */
+  recordsPerSecond: number | null;
+  /** Seconds left at the current pace (bytes read vs the file's size); null until it can be told. */
+  etaSeconds: number | null;
+}
+
+interface Tracked {
+  batchId: string;
+  fileName: string;
+  bytes: number;
+  bytesRead: number;
+  recordsRead: number;
+  started: number;
 }
 
 export class IngestService {
+  private readonly running = new Map<string, Tracked>();
+
   constructor(
     private readonly context: IngestContext,
     private readonly rawDir: string,
   ) {}
+
+  /** Progress of a batch being loaded by this process, or null when it is not running. */
+  progress(batchId: string): BatchProgress | null {
+    const t = this.running.get(batchId);
+    if (!t) return null;
+    const seconds = (performance.now() - t.started) / 1000;
+    const pace = seconds > 0.5 ? t.bytesRead / seconds : 0;
+    return {
+      batchId: t.batchId,
+      fileName: t.fileName,
+      bytes: t.bytes,
+      bytesRead: t.bytesRead,
+      recordsRead: t.recordsRead,
+      startedAt: new Date(Date.now() - seconds * 1000).toISOString(),
+      recordsPerSecond: seconds > 0.5 ? Math.round(t.recordsRead / seconds) : null,
+      etaSeconds: pace > 0 ? Math.max(0, Math.round((t.bytes - t.bytesRead) / pace)) : null,
+    };
+  }
+
+  /**
+   * Stores a byte stream (an HTTP body) as a raw file, then starts loading it without waiting:
+   * the caller answers at once with the batch id and polls `progress` / the batch report.
+   */
+  async beginStream(stream: Readable, request: IngestRequest): Promise<{ batchId: string; finished: Promise<BatchReport> }> {
+    const batchId = newBatchId();
+    const raw = await storeRawStream(stream, this.rawDir, batchId, extensionOf(request.fileName));
+    return { batchId, finished: this.run(batchId, raw, request) };
+  }
+
+  /** As beginStream, for a file a multipart upload already wrote to disk. */
+  async beginUploadedFile(temporaryPath: string, request: IngestRequest): Promise<{ batchId: string; finished: Promise<BatchReport> }> {
+    const batchId = newBatchId();
+    const raw = await adoptRawFile(temporaryPath, this.rawDir, batchId, extensionOf(request.fileName));
+    return { batchId, finished: this.run(batchId, raw, request) };
+  }
 
   /** A file on disk (CLI, inbox, demo): copied into the raw store, then loaded. */
   async ingestFile(filePath: string, request: Omit<IngestRequest, 'fileName'> & { fileName?: string }): Promise<BatchReport> {
@@ -81,14 +141,28 @@ export class IngestService {
     return format === 'certificate-csv' ? certificateCsvPlan(this.context) : null;
   }
 
-  private run(batchId: string, raw: StoredRawFile, request: IngestRequest): Promise<BatchReport> {
+  private async run(batchId: string, raw: StoredRawFile, request: IngestRequest): Promise<BatchReport> {
+    const tracked: Tracked = { batchId, fileName: request.fileName, bytes: raw.bytes, bytesRead: 0, recordsRead: 0, started: performance.now() };
+    this.running.set(batchId, tracked);
+    try {
+      return await this.runTracked(batchId, raw, request, tracked);
+    } finally {
+      this.running.delete(batchId);
+    }
+  }
+
+  private runTracked(batchId: string, raw: StoredRawFile, request: IngestRequest, tracked: Tracked): Promise<BatchReport> {
     return runBatch(this.context, {
       batchId,
       raw,
       fileName: request.fileName,
       source: request.source,
       jurisdiction: request.jurisdiction ?? null,
-      onProgress: request.onProgress,
+      onProgress: (records, bytes) => {
+        tracked.recordsRead = records;
+        tracked.bytesRead = bytes;
+        request.onProgress?.(records, bytes);
+      },
     }, certificateCsvPlan(this.context));
   }
 }
