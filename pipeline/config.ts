@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   VIGIL_CODING_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   VIGIL_INBOX_SCHEDULE: cronExpression('VIGIL_INBOX_SCHEDULE').default('*/5 * * * *'),
+  // Nightly, after the inbox has settled: re-codes what an older coder or lexicon coded.
+  VIGIL_RECODE_SCHEDULE: cronExpression('VIGIL_RECODE_SCHEDULE').default('15 3 * * *'),
   VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
 });
 
@@ -57,7 +59,7 @@ export interface Config {
   uploadMaxBytes: number;
   /** Worker threads that code certificates during ingest; 0 codes on the main thread. */
   codingWorkers: number;
-  jobs: { enabled: boolean; inboxSchedule: string };
+  jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +90,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.VIGIL_LOG_LEVEL,
     uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
     codingWorkers: e.VIGIL_CODING_WORKERS,
-    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE },
+    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE, recodeSchedule: e.VIGIL_RECODE_SCHEDULE },
   };
 }

@@ -20,6 +20,8 @@ export interface Runtime {
   queries: QueryCatalog;
   coder: DeathCoder;
   ingest: IngestService;
+  /** Taken by every write transaction of the process (batch commits, recoding). */
+  commitLock: Mutex;
   close(): void;
 }
 
@@ -27,7 +29,8 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
   const db = await openDatabase(config.databasePath, { memoryLimit: config.databaseMemoryLimit });
   const coder = createDeathCoder();
   const pool = config.codingWorkers > 0 ? new CodingPool(config.codingWorkers) : null;
-  const ingest = new IngestService({ db, coder, logger, commitLock: new Mutex(), pool }, config.rawDir);
+  const commitLock = new Mutex();
+  const ingest = new IngestService({ db, coder, logger, commitLock, pool }, config.rawDir);
   // Batches a stopped process left half-done are redone before anything else writes.
   const resumed = await ingest.resumeInterrupted();
   if (resumed.length > 0) logger.info({ batches: resumed.map((r) => ({ batchId: r.batchId, status: r.status, recordsLoaded: r.recordsLoaded })) }, 'redid interrupted batches');
@@ -38,6 +41,7 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
     queries: new QueryCatalog(),
     coder,
     ingest,
+    commitLock,
     close: () => {
       void pool?.close();
       db.close();

@@ -105,6 +105,18 @@ describe('HTTP API', () => {
     expect(await csv.text()).toBe('line,record_id,field,message\n12,BAD1,age,not an age in whole years (0-130)\n');
   });
 
+  it('lists the scheduled jobs and their recent runs', async () => {
+    const response = await fetch(api('/api/jobs'));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { enabled: boolean; timeZone: string; jobs: { name: string; schedule: string }[]; runs: unknown[] };
+    expect(body.jobs.map((j) => [j.name, j.schedule])).toEqual([
+      ['inbox', '*/5 * * * *'],
+      ['recode', '15 3 * * *'],
+    ]);
+    expect(body.timeZone).toBe('America/New_York');
+    expect(Array.isArray(body.runs)).toBe(true);
+  });
+
   it('refuses other file types and requests without a file', async () => {
     expect((await upload('notes.pdf', 'x')).status).toBe(415);
     const response = await fetch(api('/api/batches'), { method: 'POST', body: new FormData() });

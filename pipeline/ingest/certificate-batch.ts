@@ -54,8 +54,8 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
   let input: fs.ReadStream | null = null;
   try {
     input = fs.createReadStream(batch.raw.path);
-    if (context.pool) await stageInWorkers(input, context.pool, context.coder, append);
-    else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder));
+    if (context.pool) await stageInWorkers(input, context.pool, context.coder, batch.jurisdiction, append);
+    else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder, batch.jurisdiction));
   } finally {
     records.close();
     errors.close();
@@ -68,7 +68,7 @@ async function stageFile(connection: DuckDBConnection, context: IngestContext, b
  * thousand certificates) and appends what comes back; the workers parse, validate and code. Text
  * is cheap to post to a worker, mapped row objects are not: that is what lets the pool scale.
  */
-async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: DeathCoder, append: (staged: StagedBatch) => void): Promise<void> {
+async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: DeathCoder, jurisdiction: string | null, append: (staged: StagedBatch) => void): Promise<void> {
   const inFlight: Promise<StagedBatch>[] = [];
   let header: { positions: [string, number][]; headerLength: number } | null = null;
   const accept = (staged: StagedBatch) => {
@@ -83,10 +83,10 @@ async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: Dea
         const [first, ...rest] = parseOrReject(parser, chunk.text);
         const positions = columnPositions(first!.fields);
         header = { positions: [...positions], headerLength: first!.fields.length };
-        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coder));
+        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coder, jurisdiction));
         continue;
       }
-      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header }));
+      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, jurisdiction }));
       if (inFlight.length >= pool.size * 3) accept(await inFlight.shift()!);
     }
     while (inFlight.length > 0) accept(await inFlight.shift()!);

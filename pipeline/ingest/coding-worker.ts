@@ -11,7 +11,7 @@ parentPort!.postMessage({ ready: true, coderVersion: coder.coderVersion, lexicon
 parentPort!.on('message', (message: { id: number; request: StageRequest }) => {
   try {
     const { request } = message;
-    const batch = request.kind === 'records' ? stageRecords(request.records, coder) : stageCsvText(request, coder);
+    const batch = request.kind === 'records' ? stageRecords(request.records, coder, request.jurisdiction) : stageCsvText(request, coder);
     parentPort!.postMessage({ id: message.id, batch });
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });

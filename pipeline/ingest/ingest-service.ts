@@ -41,6 +41,9 @@ interface Tracked {
   started: number;
 }
 
+/** Extensions of the formats batches are read from. */
+const LOADABLE_EXTENSIONS = new Set(['.csv']);
+
 export class IngestService {
   private readonly running = new Map<string, Tracked>();
 
@@ -48,6 +51,11 @@ export class IngestService {
     private readonly context: IngestContext,
     private readonly rawDir: string,
   ) {}
+
+  /** True for a file name whose extension names a format this service loads. */
+  acceptsFileName(name: string): boolean {
+    return LOADABLE_EXTENSIONS.has(path.extname(name).toLowerCase());
+  }
 
   /** Progress of a batch being loaded by this process, or null when it is not running. */
   progress(batchId: string): BatchProgress | null {

@@ -28,9 +28,11 @@ export interface CsvTextRequest {
   firstLine: number;
   positions: [string, number][];
   headerLength: number;
+  /** The only jurisdiction this batch may hold (an uploader's own), or null for any. */
+  jurisdiction: string | null;
 }
 
-export type StageRequest = CsvTextRequest | { kind: 'records'; records: CertificateRowRecord[] };
+export type StageRequest = CsvTextRequest | { kind: 'records'; records: CertificateRowRecord[]; jurisdiction: string | null };
 
 /** Parses a chunk of template records, then validates and codes them (stageRecords). */
 export function stageCsvText(request: CsvTextRequest, coder: DeathCoder): StagedBatch {
@@ -43,14 +45,21 @@ export function stageCsvText(request: CsvTextRequest, coder: DeathCoder): Staged
     throw error;
   }
   const positions = new Map(request.positions);
-  return stageRecords(records.map((record) => mapRecord(record, positions, request.headerLength)), coder);
+  return stageRecords(records.map((record) => mapRecord(record, positions, request.headerLength)), coder, request.jurisdiction);
 }
 
-export function stageRecords(records: readonly CertificateRowRecord[], coder: DeathCoder): StagedBatch {
+/**
+ * Validates and codes records. With `jurisdiction`, a record of another jurisdiction is rejected:
+ * an office loads its own certificates only.
+ */
+export function stageRecords(records: readonly CertificateRowRecord[], coder: DeathCoder, jurisdiction: string | null = null): StagedBatch {
   const batch: StagedBatch = { rows: [], errors: [], rejected: 0 };
   for (const record of records) {
     const result = validateRowRecord(record);
-    if (result.ok) {
+    if (result.ok && jurisdiction !== null && result.certificate.jurisdiction !== jurisdiction) {
+      batch.rejected++;
+      batch.errors.push([result.line, result.certificate.certificateId, 'jurisdiction', `the record is for ${result.certificate.jurisdiction}; this batch may hold ${jurisdiction} records only`]);
+    } else if (result.ok) {
       const coded = coder.code(result.certificate);
       batch.rows.push([
         result.line,

@@ -4,7 +4,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Runtime } from '../runtime.ts';
-import { processInbox } from './inbox.ts';
+import { JOBS } from './job-list.ts';
 import { recordJobRun } from './job-runs.ts';
 
 export interface Scheduler {
@@ -15,20 +15,22 @@ export function startScheduler(runtime: Runtime): Scheduler {
   const { config, logger } = runtime;
   const tasks: ScheduledTask[] = [];
   if (config.jobs.enabled) {
-    tasks.push(
-      cron.schedule(
-        config.jobs.inboxSchedule,
-        async () => {
-          try {
-            const summary = await recordJobRun(runtime.db, 'inbox', 'schedule', () => processInbox(config.inboxDir, runtime.ingest));
-            if (summary.files > 0) logger.info({ job: 'inbox', ...summary }, 'inbox processed');
-          } catch (error) {
-            logger.error({ err: error, job: 'inbox' }, 'inbox job failed');
-          }
-        },
-        { name: 'inbox', timezone: config.timeZone, noOverlap: true },
-      ),
-    );
+    for (const job of JOBS) {
+      tasks.push(
+        cron.schedule(
+          job.schedule(config),
+          async () => {
+            try {
+              const summary = await recordJobRun(runtime.db, job.name, 'schedule', () => job.run(runtime));
+              logger.info({ job: job.name, ...summary }, 'job ran');
+            } catch (error) {
+              logger.error({ err: error, job: job.name }, 'job failed');
+            }
+          },
+          { name: job.name, timezone: config.timeZone, noOverlap: true },
+        ),
+      );
+    }
   }
   return {
     stop: async () => {

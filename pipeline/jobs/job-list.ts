@@ -1,0 +1,38 @@
+/**
+ * The jobs vigil runs, by name: what each does, for the scheduler, `vigil jobs run NAME` and
+ * the API alike (one list, so a job cannot be scheduled but not runnable by hand, or the reverse).
+ */
+import type { Config } from '../config.ts';
+import type { Runtime } from '../runtime.ts';
+import { processInbox } from './inbox.ts';
+import { recodeStale } from './recode.ts';
+
+export interface JobDefinition {
+  name: string;
+  description: string;
+  /** Its cron schedule from the configuration. */
+  schedule: (config: Config) => string;
+  run: (runtime: Runtime) => Promise<object>;
+  /** A run whose summary says something needs a person (e.g. a quarantined file). */
+  needsAttention?: (summary: object) => boolean;
+}
+
+export const JOBS: readonly JobDefinition[] = [
+  {
+    name: 'inbox',
+    description: 'load files dropped in the inbox (inbox/<JURISDICTION>/ for a jurisdiction\'s own folder); move them to archive/ or quarantine/',
+    schedule: (config) => config.jobs.inboxSchedule,
+    run: (r) => processInbox(r.config.inboxDir, r.ingest),
+    needsAttention: (summary) => (summary as { quarantined: number }).quarantined > 0,
+  },
+  {
+    name: 'recode',
+    description: 'code again the certificates an older coder or lexicon version coded (human corrections are kept)',
+    schedule: (config) => config.jobs.recodeSchedule,
+    run: (r) => recodeStale(r.db, r.coder, r.commitLock),
+  },
+];
+
+export function jobNamed(name: string): JobDefinition | undefined {
+  return JOBS.find((job) => job.name === name);
+}

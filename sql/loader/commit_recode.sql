@@ -1,0 +1,17 @@
+-- Moves re-coded results into coded_deaths. Runs inside one transaction per chunk of records.
+-- The previous result is kept (is_current = false): no coding decision is ever lost.
+-- Parameters: $coded_at, $coder, $lexicon_version.
+CREATE OR REPLACE TEMP TABLE staged_recode AS
+SELECT record_id, is_drug_overdose, unnest(from_json(coded, '{
+    "underlying_cause": "VARCHAR", "record_axis": ["VARCHAR"], "entity_axis": "JSON", "drugs": "JSON",
+    "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}'))
+FROM staging_recode;
+
+UPDATE coded_deaths d SET is_current = false
+FROM staged_recode s
+WHERE d.is_current AND d.record_id = s.record_id;
+
+INSERT INTO coded_deaths
+SELECT record_id, $coder, $lexicon_version, $coded_at, true,
+  underlying_cause, is_drug_overdose, record_axis, entity_axis, drugs, intent, review.required, review.reasons, trace
+FROM staged_recode;
