@@ -1,0 +1,53 @@
+/**
+ * Evaluates the active syndrome definitions on ED visits. Each definition's query is parsed and
+ * compiled once, all into one query set, so the CCDD text of a visit is built, lower-cased and
+ * indexed once and the term lists the definitions share are searched once.
+ */
+import { ccddText, type CcddSource } from './ccdd.ts';
+import { composeQuery, type SyndromeDefinition, type SyndromeDefinitionInput, validateDefinition } from './definition.ts';
+import { BUILTIN_SYNDROMES } from './definitions.ts';
+import { createQuerySet } from './query-set.ts';
+
+export interface SyndromeEngine {
+  /** All definitions given (inactive ones included), with `active` filled in. */
+  readonly definitions: readonly SyndromeDefinition[];
+  /** Ids of the active definitions the visit meets, in definition order. */
+  evaluate(visit: CcddSource): string[];
+  /** The same on a CCDD text already built (ccddText); null is an absent field. */
+  evaluateText(ccdd: string | null): string[];
+}
+
+/** Throws, naming every problem, when a definition is invalid or two versions of an id are active. */
+export function createSyndromeEngine(definitions: readonly SyndromeDefinitionInput[] = BUILTIN_SYNDROMES): SyndromeEngine {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const activeIds = new Set<string>();
+  const normalised = definitions.map((input): SyndromeDefinition => {
+    const def = { ...input, active: input.active ?? true };
+    const label = `definition ${String(def.id)} v${String(def.version)}`;
+    for (const issue of validateDefinition(def)) if (issue.severity === 'error') problems.push(`${label}: ${issue.field}: ${issue.message}`);
+    const key = `${def.id}@${def.version}`;
+    if (seen.has(key)) problems.push(`${label}: the same id and version appear twice`);
+    seen.add(key);
+    if (def.active) {
+      if (activeIds.has(def.id)) problems.push(`${label}: another version of ${def.id} is already active`);
+      activeIds.add(def.id);
+    }
+    return def;
+  });
+  if (problems.length > 0) throw new Error(`invalid syndrome definitions:\n  ${problems.join('\n  ')}`);
+
+  const set = createQuerySet();
+  const compiled = normalised.filter((d) => d.active).map((d) => ({ id: d.id, index: set.add(composeQuery(d)) }));
+  const evaluateText = (ccdd: string | null): string[] => {
+    set.prepare(ccdd);
+    const ids: string[] = [];
+    for (const { id, index } of compiled) if (set.test(index)) ids.push(id);
+    return ids;
+  };
+  return {
+    definitions: normalised,
+    evaluate: (visit) => evaluateText(ccddText(visit)),
+    evaluateText,
+  };
+}
