@@ -47,6 +47,27 @@ describe('vigil CLI', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('code deaths reads IJE and VRDR too, and --ije writes the IJE back with only the coded fields changed', async () => {
+    const conformance = new URL('../fixtures/conformance/vrdr-dotnet/', import.meta.url).pathname;
+    const input = path.join(conformance, 'ije', 'CODandCOUNTYCOther.ije');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const out = path.join(dir, 'coded.ije');
+    const { code, stdout } = await vigil(['code', 'deaths', input, '--ije', out]);
+    expect(code).toBe(0);
+    const [line] = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ certificate_id: '2021MA266148', underlying_cause: 'C22.0' });
+    const before = fs.readFileSync(input, 'latin1');
+    const after = fs.readFileSync(out, 'latin1');
+    expect(after.length).toBe(5000);
+    const changed = [...after].flatMap((ch, i) => (ch === before[i] ? [] : [i + 1]));
+    // Only ACME_UC (710-714), EAC (715-874) and RAC (876-975) may differ.
+    expect(changed.every((position) => position >= 710 && position <= 975)).toBe(true);
+    expect(after.slice(709, 714)).toBe('C220 ');
+    const vrdr = await vigil(['code', 'deaths', path.join(conformance, 'json', 'DeathRecordSubmissionMessage.json')]);
+    expect(JSON.parse(vrdr.stdout)).toMatchObject({ certificate_id: '2020NY000182', underlying_cause: 'O15.9' });
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('a wrong configuration value stops it at start, naming the variable and value', async () => {
     const { code, stderr } = await vigil(['jobs'], { PORT: 'eighty' });
     expect(code).toBe(2);

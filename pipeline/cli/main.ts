@@ -21,7 +21,8 @@ Commands:
   demo [--scale X] [--seed N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out DIR] [--no-load]
                                         generate the synthetic demo data set and load it
   ingest FILE...                        load certificate CSV files; prints each batch report (JSON)
-  code deaths FILE                      code a certificate CSV file; NDJSON, one line per certificate
+  code deaths FILE [--ije OUT]          code a certificate file (CSV template, IJE, VRDR JSON); NDJSON, one line per
+                                        certificate; --ije OUT writes an IJE file back with the codes in place
   jobs [run inbox]                      list recent job runs (NDJSON), or run a job now
 
 Configuration comes from environment variables (see README, .env.example).`;
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
+      ije: { type: 'string' },
       'no-load': { type: 'boolean' },
     },
   });
@@ -64,8 +66,8 @@ async function main(argv: string[]): Promise<number> {
     case 'ingest':
       return ingestCommand(config, rest);
     case 'code':
-      if (rest[0] !== 'deaths' || rest.length !== 2) throw new UsageError('usage: vigil code deaths FILE');
-      return codeDeathsCommand(rest[1]!);
+      if (rest[0] !== 'deaths' || rest.length !== 2) throw new UsageError('usage: vigil code deaths FILE [--ije OUT]');
+      return codeDeathsCommand(rest[1]!, { ijeOut: values.ije });
     case 'jobs':
       return jobsCommand(config, rest);
     default:

@@ -1,10 +1,14 @@
 /**
- * Certificate CSV template batches: read the raw file, validate each record, code it and stage it
- * with the Appender (in worker threads when a pool exists); the batch runner commits it.
+ * Certificate batches (CSV template, IJE, VRDR): read the raw file, validate each record, code it
+ * and stage it with the Appender (CSV in worker threads when a pool exists); the batch runner
+ * commits it with commit_certificates.sql.
  */
 import fs from 'node:fs';
 import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from 'pino';
 import type { DeathCoder } from '../coding/deaths/types.ts';
+import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
+import { stageDeathRecords } from './death-records.ts';
 import type { BatchPlan, IncomingBatch, IngestContext, StagedCounts } from './batch-runner.ts';
 import { columnPositions, FileFormatError, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
 import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
@@ -16,7 +20,7 @@ import { stageRecords, type StagedBatch } from './staging-rows.ts';
 
 const loaderSql = readSqlFiles('loader');
 // Column types of staging_certificates, in order (sql/loader/create_certificate_staging.sql).
-const STAGING_TYPES = [INTEGER, VARCHAR, VARCHAR, BOOLEAN];
+const STAGING_TYPES = [INTEGER, INTEGER, VARCHAR, VARCHAR, BOOLEAN, BOOLEAN, VARCHAR];
 const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
 /** Certificate CSV template files: staged in worker threads when a pool exists, committed by commit_certificates.sql. */
@@ -24,43 +28,69 @@ export function certificateCsvPlan(context: IngestContext): BatchPlan {
   return {
     kind: 'deaths',
     format: 'certificate-csv',
-    stage: (connection, batch) => stageFile(connection, context, batch),
-    commit: async (connection, batch, log) => {
-      await runScript(connection, loaderSql.get('commit_certificates')!, {
-        batch_id: batch.batchId,
-        loaded_at: new Date().toISOString(),
-        coder: context.coder.coderVersion,
-        lexicon_version: context.coder.lexiconVersion,
-      }, (statement, ms) => log.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'commit statement'));
-      const counted = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM versioned_certificates');
-      return Number(counted.getRowObjects()[0]!.n);
-    },
+    stage: (connection, batch) =>
+      stageCertificates(connection, batch, async (input, append) => {
+        if (context.pool) await stageInWorkers(input, context.pool, context.coder, batch.jurisdiction, append);
+        else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder, batch.jurisdiction));
+      }),
+    commit: (connection, batch, log) => commitCertificates(connection, context, batch, log),
   };
 }
 
-async function stageFile(connection: DuckDBConnection, context: IngestContext, batch: IncomingBatch): Promise<StagedCounts> {
+/** IJE mortality files and VRDR FHIR Bundles (voids and message ids included), coded on this thread. */
+export function deathRecordPlan(context: IngestContext, format: 'ije' | 'vrdr'): BatchPlan {
+  const read = format === 'ije' ? readIjeRecords : readVrdrRecords;
+  return {
+    kind: 'deaths',
+    format,
+    stage: (connection, batch) =>
+      stageCertificates(connection, batch, async (input, append) => {
+        for await (const results of read(input)) append(stageDeathRecords(results, context.coder, batch.jurisdiction));
+      }),
+    commit: (connection, batch, log) => commitCertificates(connection, context, batch, log),
+  };
+}
+
+/** The staging tables of a certificate batch, filled by `fill` from the raw file. */
+async function stageCertificates(
+  connection: DuckDBConnection,
+  batch: IncomingBatch,
+  fill: (input: fs.ReadStream, append: (staged: StagedBatch) => void) => Promise<void>,
+): Promise<StagedCounts> {
   await runScript(connection, loaderSql.get('create_certificate_staging')!);
   const records = await ChunkAppender.create(connection, 'staging_certificates', STAGING_TYPES);
   const errors = await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES);
   let recordsValid = 0;
   let recordsRejected = 0;
+  const input = fs.createReadStream(batch.raw.path);
+  let seq = 0;
   const append = (staged: StagedBatch) => {
-    for (const row of staged.rows) records.add(row);
+    // seq keys the record in the commit: appended in file order, unique even where lines repeat.
+    for (const row of staged.rows) records.add([seq++, ...row]);
     for (const error of staged.errors) errors.add(error);
     recordsValid += staged.rows.length;
     recordsRejected += staged.rejected;
-    batch.onProgress?.(recordsValid + recordsRejected, input?.bytesRead ?? 0);
+    batch.onProgress?.(recordsValid + recordsRejected, input.bytesRead);
   };
-  let input: fs.ReadStream | null = null;
   try {
-    input = fs.createReadStream(batch.raw.path);
-    if (context.pool) await stageInWorkers(input, context.pool, context.coder, batch.jurisdiction, append);
-    else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder, batch.jurisdiction));
+    await fill(input, append);
   } finally {
+    input.destroy();
     records.close();
     errors.close();
   }
   return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
+}
+
+async function commitCertificates(connection: DuckDBConnection, context: IngestContext, batch: IncomingBatch, log: Logger): Promise<number> {
+  await runScript(connection, loaderSql.get('commit_certificates')!, {
+    batch_id: batch.batchId,
+    loaded_at: new Date().toISOString(),
+    coder: context.coder.coderVersion,
+    lexicon_version: context.coder.lexiconVersion,
+  }, (statement, ms) => log.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'commit statement'));
+  const counted = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM versioned_certificates');
+  return Number(counted.getRowObjects()[0]!.n);
 }
 
 /**

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { findInterruptedBatches } from '../store/database.ts';
 import type { Readable } from 'node:stream';
 import { runBatch, type BatchPlan, type IncomingBatch, type IngestContext } from './batch-runner.ts';
-import { certificateCsvPlan } from './certificate-batch.ts';
+import { certificateCsvPlan, deathRecordPlan } from './certificate-batch.ts';
+import { detectDeathFormat } from '../formats/detect-death-format.ts';
 import type { BatchReport } from './batch-report.ts';
 import { adoptRawFile, newBatchId, sha256Of, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
 
@@ -42,7 +43,20 @@ interface Tracked {
 }
 
 /** Extensions of the formats batches are read from. */
-const LOADABLE_EXTENSIONS = new Set(['.csv']);
+const LOADABLE_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson']);
+
+/** Which reader a stored raw file needs, from its first bytes and its name. */
+function formatOf(rawPath: string, fileName: string): string {
+  const handle = fs.openSync(rawPath, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const read = fs.readSync(handle, head, 0, head.length, 0);
+    const death = detectDeathFormat(head.subarray(0, read), fileName);
+    return death === 'csv' ? 'certificate-csv' : death;
+  } finally {
+    fs.closeSync(handle);
+  }
+}
 
 export class IngestService {
   private readonly running = new Map<string, Tracked>();
@@ -146,7 +160,9 @@ export class IngestService {
 
   /** The plan that loads a stored format, or null for a format this version cannot read. */
   private planFor(format: string): BatchPlan | null {
-    return format === 'certificate-csv' ? certificateCsvPlan(this.context) : null;
+    if (format === 'certificate-csv') return certificateCsvPlan(this.context);
+    if (format === 'ije' || format === 'vrdr') return deathRecordPlan(this.context, format);
+    return null;
   }
 
   private async run(batchId: string, raw: StoredRawFile, request: IngestRequest): Promise<BatchReport> {
@@ -171,7 +187,7 @@ export class IngestService {
         tracked.bytesRead = bytes;
         request.onProgress?.(records, bytes);
       },
-    }, certificateCsvPlan(this.context));
+    }, this.planFor(formatOf(raw.path, request.fileName))!);
   }
 }
 

@@ -8,8 +8,8 @@ import { mapRecord, validateRowRecord, type CertificateRowRecord } from '../form
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { certificateToRow } from '../records/certificate.ts';
 
-/** [line, certificate JSON, coded JSON (NDJSON contract), is drug overdose] */
-export type StagingRow = [number, string, string, boolean];
+/** [line, certificate JSON, coded JSON (NDJSON contract; '{}' for a void), is drug overdose, voided, FHIR message id] */
+export type StagingRow = [number, string, string, boolean, boolean, string | null];
 /** [line, record id, field, message] */
 export type ErrorRow = [number, string | null, string | null, string];
 
@@ -66,6 +66,8 @@ export function stageRecords(records: readonly CertificateRowRecord[], coder: De
         JSON.stringify(certificateToRow(result.certificate)),
         JSON.stringify(toContractJson(coded)),
         isDrugOverdoseCause(coded.underlyingCause),
+        false,
+        null,
       ]);
     } else {
       batch.rejected++;

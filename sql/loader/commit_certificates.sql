@@ -4,9 +4,9 @@
 -- The staged records unpacked into flat columns (joining on wide STRUCTs measured 3x slower),
 -- with a content hash (the certificate JSON has a fixed key order: equal content, equal text).
 CREATE OR REPLACE TEMP TABLE staged_certificates AS
-SELECT line, is_drug_overdose, content_hash, unnest(coded), unnest(c)
+SELECT seq, line, is_drug_overdose, voided, message_id, content_hash, unnest(coded), unnest(c)
 FROM (
-SELECT line, is_drug_overdose, hash(certificate) AS content_hash,
+SELECT seq, line, is_drug_overdose, voided, message_id, hash(certificate, voided) AS content_hash,
   from_json(coded, '{
     "underlying_cause": "VARCHAR", "record_axis": ["VARCHAR"], "entity_axis": "JSON", "drugs": "JSON",
     "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}') AS coded,
@@ -19,26 +19,29 @@ SELECT line, is_drug_overdose, hash(certificate) AS content_hash,
     "injury_place": "VARCHAR", "race": "VARCHAR", "hispanic": "VARCHAR", "autopsy": "VARCHAR",
     "tobacco": "VARCHAR", "pregnancy": "VARCHAR"}') AS c
 FROM staging_certificates
+-- A message already loaded (resent, perhaps in another file) changes nothing.
+WHERE message_id IS NULL OR message_id NOT IN (SELECT message_id FROM received_messages)
 );
 
 -- Versioning works on narrow key columns (sorting whole certificates measured ~10x slower).
--- Each record is compared with the version it would follow: the previous line for the same
+-- Records are keyed by seq, their order in the batch (one line may hold several records: a VRDR
+-- void of a block of certificates). Each record is compared with the version it would follow: the previous record for the same
 -- certificate in this file, or else the current stored version. A record identical to it
 -- changes nothing (a resend); A, B, A in one file is three versions.
 CREATE OR REPLACE TEMP TABLE incoming_certificates AS
-SELECT s.line, s.jurisdiction AS jurisdiction, s.certificate_id AS certificate_id, s.content_hash,
+SELECT s.seq, s.jurisdiction AS jurisdiction, s.certificate_id AS certificate_id, s.content_hash,
   cur.version AS current_version,
-  coalesce(lag(s.content_hash) OVER (PARTITION BY s.jurisdiction, s.certificate_id ORDER BY s.line), cur.content_hash) AS preceding_hash
+  coalesce(lag(s.content_hash) OVER (PARTITION BY s.jurisdiction, s.certificate_id ORDER BY s.seq), cur.content_hash) AS preceding_hash
 FROM staged_certificates s
 LEFT JOIN certificates cur
   ON cur.is_current AND cur.jurisdiction = s.jurisdiction AND cur.certificate_id = s.certificate_id;
 
 -- New versions, numbered in file order after the current one; the last in the file is current.
 CREATE OR REPLACE TEMP TABLE versioned_certificates AS
-SELECT line, jurisdiction, certificate_id, content_hash,
+SELECT seq, jurisdiction, certificate_id, content_hash,
   nextval('record_id_seq') AS record_id,
-  coalesce(current_version, 0) + row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY line) AS version,
-  row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY line DESC) = 1 AS is_latest
+  coalesce(current_version, 0) + row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY seq) AS version,
+  row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY seq DESC) = 1 AS is_latest
 FROM incoming_certificates
 WHERE preceding_hash IS DISTINCT FROM content_hash;
 
@@ -47,20 +50,25 @@ FROM (SELECT DISTINCT jurisdiction, certificate_id FROM versioned_certificates) 
 WHERE c.is_current AND c.jurisdiction = v.jurisdiction AND c.certificate_id = v.certificate_id;
 
 INSERT INTO certificates
-SELECT v.record_id, v.jurisdiction, v.certificate_id, v.version, v.is_latest, false, v.content_hash,
+SELECT v.record_id, v.jurisdiction, v.certificate_id, v.version, v.is_latest, s.voided, v.content_hash,
   $batch_id, s.line, $loaded_at,
   s.death_date, s.age, s.sex, s.residence_county_fips, s.occurrence_county_fips, s.manner,
   s.part1_a, s.part1_b, s.part1_c, s.part1_d, s.part2, s.how_injury,
   s.interval_a, s.interval_b, s.interval_c, s.interval_d,
   s.injury_date, s.injury_place, s.race, s.hispanic, s.autopsy, s.tobacco, s.pregnancy
 FROM versioned_certificates v
-JOIN staged_certificates s ON s.line = v.line;
+JOIN staged_certificates s ON s.seq = v.seq;
 
 INSERT INTO coded_deaths
 SELECT v.record_id, $coder, $lexicon_version, $loaded_at, true,
   s.underlying_cause, s.is_drug_overdose, s.record_axis, s.entity_axis, s.drugs,
   s.intent, s.review.required, s.review.reasons, s.trace
 FROM versioned_certificates v
-JOIN staged_certificates s ON s.line = v.line;
+JOIN staged_certificates s ON s.seq = v.seq
+-- A void retires the certificate: its version is kept, with nothing to code.
+WHERE NOT s.voided;
+
+INSERT INTO received_messages
+SELECT DISTINCT message_id, $batch_id, $loaded_at FROM staged_certificates WHERE message_id IS NOT NULL;
 
 INSERT INTO batch_errors SELECT $batch_id, line, record_id, field, message FROM staging_errors;
