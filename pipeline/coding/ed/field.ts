@@ -1,0 +1,48 @@
+/**
+ * One text field (chief complaint or triage note) → its facts: split into sentences, shorthand
+ * expanded, each sentence matched and read in context. A pure function of the text, so the coder
+ * memoises it: chief complaints repeat constantly ("OD", "etoh intox", "SOB"). Quiet facts (the
+ * great majority) are shared objects, one per combination of flags, to keep the memo small.
+ */
+import { emptyFacts, type FieldFacts, isQuiet } from './facts.ts';
+import type { EdMatchers } from './matchers.ts';
+import { analyseSentence } from './sentence.ts';
+import { triageSentences } from './shorthand.ts';
+import type { CategoryInfo } from './tables.ts';
+
+export type FieldAnalyser = (text: string | null) => FieldFacts | null;
+
+/** The flags a quiet field may still carry, each of which matters only beside another field's mention. */
+const QUIET_FLAGS = ['depressed', 'intoxication', 'alcoholSign', 'ingest', 'foreignBody', 'selfHarm', 'selfHarmHistory', 'undetermined', 'accidental'] as const;
+
+function internQuiet(facts: FieldFacts, shared: Map<number, FieldFacts>): FieldFacts {
+  let key = 0;
+  for (let i = 0; i < QUIET_FLAGS.length; i++) if (facts[QUIET_FLAGS[i]!]) key |= 1 << i;
+  let out = shared.get(key);
+  if (!out) shared.set(key, (out = Object.freeze({ ...facts, mentions: [], negated: [], unknownWords: [] }) as FieldFacts));
+  return out;
+}
+
+export function analyseField(text: string, matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>): FieldFacts {
+  const facts = emptyFacts();
+  for (const tokens of triageSentences(text)) analyseSentence(tokens, matchers, categories, facts);
+  facts.quiet = isQuiet(facts);
+  return facts;
+}
+
+/** Remembers recent fields by their text as written; results are shared and must not be modified. */
+export function memoisedAnalyser(matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>, capacity = 50_000): FieldAnalyser {
+  const memo = new Map<string, FieldFacts>();
+  const shared = new Map<number, FieldFacts>();
+  return (text) => {
+    if (text === null || text === '') return null;
+    let facts = memo.get(text);
+    if (facts === undefined) {
+      facts = analyseField(text, matchers, categories);
+      if (facts.quiet) facts = internQuiet(facts, shared);
+      if (memo.size >= capacity) memo.clear();
+      memo.set(text, facts);
+    }
+    return facts;
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Derives the ED coder's committed tables in pipeline/coding/ed/data/ from the ICD-10-CM FY2025
+ * files in ../shared/data/icd10cm and the ED curated terms (see pipeline/coding/ed/README.md).
+ *
+ *   npx tsx scripts/derive-ed-lexicon.ts           # write data/*.tsv and data/version.json
+ *   npx tsx scripts/derive-ed-lexicon.ts --check   # exit 1 when the committed tables differ
+ *
+ * Files are written to a temporary name and renamed; version.json keeps its version string when
+ * the tables did not change.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveEdTables, ED_DIR, sha256, TABLE_FILES } from './ed-lexicon/derive.ts';
+
+const check = process.argv.includes('--check');
+const derived = deriveEdTables();
+for (const line of derived.report) process.stderr.write(`${line}\n`);
+const dataDir = join(ED_DIR, 'data');
+
+if (check) {
+  const stale = TABLE_FILES.filter((f) => !existsSync(join(dataDir, f)) || readFileSync(join(dataDir, f), 'utf8') !== derived.tables[f]);
+  if (stale.length > 0) {
+    process.stderr.write(`stale: ${stale.join(', ')} (run npx tsx scripts/derive-ed-lexicon.ts)\n`);
+    process.exit(1);
+  }
+  process.stderr.write('ED tables are up to date\n');
+} else {
+  const digest = sha256(TABLE_FILES.map((f) => derived.tables[f]).join(''));
+  const versionPath = join(dataDir, 'version.json');
+  let version = `ed-lexicon/${new Date().toISOString().slice(0, 10)}-${digest.slice(0, 8)}`;
+  if (existsSync(versionPath)) {
+    const previous = JSON.parse(readFileSync(versionPath, 'utf8')) as { version?: string; sha256?: string };
+    if (previous.sha256 === digest && previous.version) version = previous.version;
+  }
+  const rows = Object.fromEntries(TABLE_FILES.map((f) => [f, derived.tables[f].split('\n').length - (f.endsWith('.tsv') ? 2 : 1)]));
+  const files: [string, string][] = [
+    ...TABLE_FILES.map((f): [string, string] => [f, derived.tables[f]]),
+    ['version.json', JSON.stringify({ version, sha256: digest, rows, sources: derived.sources }, null, 2) + '\n'],
+  ];
+  for (const [file, text] of files) {
+    writeFileSync(join(dataDir, `${file}.tmp`), text);
+    renameSync(join(dataDir, `${file}.tmp`), join(dataDir, file));
+  }
+  process.stderr.write(`wrote ${TABLE_FILES.join(', ')}; version ${version}\n`);
+}
