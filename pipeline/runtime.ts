@@ -7,6 +7,7 @@ import { createDeathCoder } from './coding/deaths/index.ts';
 import type { DeathCoder } from './coding/deaths/types.ts';
 import type { Config } from './config.ts';
 import { CodingPool } from './ingest/coding-pool.ts';
+import { EdCodingSource } from './ingest/ed-coding.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Mutex } from './ingest/mutex.ts';
 import { createLogger } from './log/logger.ts';
@@ -22,6 +23,8 @@ export interface Runtime {
   ingest: IngestService;
   /** Taken by every write transaction of the process (batch commits, recoding). */
   commitLock: Mutex;
+  /** ED coder and syndrome engine (reload after a definition changes). */
+  edCoding: EdCodingSource;
   close(): void;
 }
 
@@ -30,7 +33,8 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
   const coder = createDeathCoder();
   const pool = config.codingWorkers > 0 ? new CodingPool(config.codingWorkers) : null;
   const commitLock = new Mutex();
-  const ingest = new IngestService({ db, coder, logger, commitLock, pool }, config.rawDir);
+  const edCoding = await new EdCodingSource().open(db.connection);
+  const ingest = new IngestService({ db, coder, logger, commitLock, pool, edCoding: () => edCoding.current() }, config.rawDir);
   // Batches a stopped process left half-done are redone before anything else writes.
   const resumed = await ingest.resumeInterrupted();
   if (resumed.length > 0) logger.info({ batches: resumed.map((r) => ({ batchId: r.batchId, status: r.status, recordsLoaded: r.recordsLoaded })) }, 'redid interrupted batches');
@@ -42,6 +46,7 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
     coder,
     ingest,
     commitLock,
+    edCoding,
     close: () => {
       void pool?.close();
       db.close();

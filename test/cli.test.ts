@@ -68,6 +68,20 @@ describe('vigil CLI', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('code ed prints one contract NDJSON line per visit; rejected HL7 messages go to stderr with their place', async () => {
+    const samples = new URL('../fixtures/samples/', import.meta.url).pathname;
+    const csv = await vigil(['code', 'ed', path.join(samples, 'ed-visits-small.csv')]);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(10);
+    for (const line of lines) expect(Object.keys(line)).toEqual(['visit_id', 'codes', 'drugs', 'syndromes', 'negated', 'review', 'intent']);
+    expect(lines[0]).toMatchObject({ visit_id: 'F3904901-2024-000101', codes: ['T40.411A', 'F11.10'], syndromes: ['all_drug', 'opioid', 'fentanyl'] });
+    const hl7 = await vigil(['code', 'ed', path.join(samples, 'adt-small.hl7')]);
+    expect(hl7.code).toBe(1);
+    expect(hl7.stdout.trimEnd().split('\n')).toHaveLength(3);
+    expect(hl7.stderr).toContain('message 4 (line 23): MSH-9 message type ORU^R01 is not ADT A01, A03, A04 or A08; skipped');
+  });
+
   it('a wrong configuration value stops it at start, naming the variable and value', async () => {
     const { code, stderr } = await vigil(['jobs'], { PORT: 'eighty' });
     expect(code).toBe(2);

@@ -85,7 +85,8 @@ describe('certificate batches', () => {
       },
     };
     const service = new IngestService({ db: runtime.db, coder: failing, logger: pino({ level: 'silent' }), commitLock: new Mutex() }, runtime.config.rawDir);
-    const many = Array.from({ length: 6000 }, (_, i) => `M${i},OH,2024-01-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,`);
+    // Distinct texts: a repeated certificate would come from the coded-result memo, not the coder.
+    const many = Array.from({ length: 6000 }, (_, i) => `M${i},OH,2024-01-01,30,M,39061,39061,A,Fentanyl toxicity,,,,,Found in room ${i}`);
     const report = await service.ingestFile(writeFile('many.csv', many), { source: 'cli' });
     expect(report).toMatchObject({ status: 'failed', error: 'coder crashed on purpose', recordsLoaded: 0 });
     expect(await rows(`SELECT certificate_id FROM certificates`)).toEqual([{ certificate_id: 'K1' }]);

@@ -51,6 +51,14 @@ describe('SQL files', () => {
         await prepared.run();
       }
       await connection.run('ROLLBACK');
+      for (const statement of splitStatements(loader.get('create_ed_staging')!)) await connection.run(statement);
+      await connection.run('BEGIN TRANSACTION');
+      for (const statement of splitStatements(loader.get('commit_ed_visits')!)) {
+        const prepared = await connection.prepare(statement);
+        for (let i = 1; i <= prepared.parameterCount; i++) prepared.bindVarchar(i, prepared.parameterName(i) === 'loaded_at' ? '2024-01-01T00:00:00Z' : 'test');
+        await prepared.run();
+      }
+      await connection.run('ROLLBACK');
       for (const statement of splitStatements(loader.get('create_recode_staging')!)) await connection.run(statement);
       await connection.run('BEGIN TRANSACTION');
       for (const statement of splitStatements(loader.get('commit_recode')!)) {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DatabaseLockedError } from '../store/database.ts';
 import { codeDeathsCommand } from './code-deaths.ts';
+import { codeEdCommand } from './code-ed.ts';
 import { demoCommand } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
 import { jobsCommand } from './jobs.ts';
@@ -23,6 +24,7 @@ Commands:
   ingest FILE...                        load certificate CSV files; prints each batch report (JSON)
   code deaths FILE [--ije OUT]          code a certificate file (CSV template, IJE, VRDR JSON); NDJSON, one line per
                                         certificate; --ije OUT writes an IJE file back with the codes in place
+  code ed FILE                          code an ED feed (ED CSV/NDJSON, HL7 v2 ADT); NDJSON, one line per visit
   jobs [run inbox]                      list recent job runs (NDJSON), or run a job now
 
 Configuration comes from environment variables (see README, .env.example).`;
@@ -66,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
     case 'ingest':
       return ingestCommand(config, rest);
     case 'code':
-      if (rest[0] !== 'deaths' || rest.length !== 2) throw new UsageError('usage: vigil code deaths FILE [--ije OUT]');
+      if (rest[0] === 'ed' && rest.length === 2) return codeEdCommand(rest[1]!);
+      if (rest[0] !== 'deaths' || rest.length !== 2) throw new UsageError('usage: vigil code deaths FILE [--ije OUT] | vigil code ed FILE');
       return codeDeathsCommand(rest[1]!, { ijeOut: values.ije });
     case 'jobs':
       return jobsCommand(config, rest);

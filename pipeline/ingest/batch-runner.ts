@@ -13,6 +13,7 @@ import { FileFormatError } from '../formats/certificate-csv.ts';
 import type { Database } from '../store/database.ts';
 import { readBatchReport, type BatchReport } from './batch-report.ts';
 import type { CodingPool } from './coding-pool.ts';
+import type { EdCoding } from './ed-staging.ts';
 import type { Mutex } from './mutex.ts';
 import type { StoredRawFile } from './raw-files.ts';
 
@@ -24,6 +25,8 @@ export interface IngestContext {
   commitLock: Mutex;
   /** Worker threads that validate and code; without one, the calling thread does. */
   pool?: CodingPool | null;
+  /** The ED coder and the current syndrome engine (definitions change at run time), for ED batches. */
+  edCoding?: () => EdCoding;
 }
 
 export interface IncomingBatch {

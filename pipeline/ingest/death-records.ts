@@ -5,8 +5,8 @@
  * "2021MA000001" (the VRDR Bundle identifier), so the same death sent as IJE and later as VRDR
  * is one certificate. Voids and FHIR message ids travel with the row.
  */
-import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
-import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
+import type { DeathCoder } from '../coding/deaths/types.ts';
+import { codedJson } from './coded-json.ts';
 import type { FieldError } from '../records/certificate-schema.ts';
 import { certificateToRow, type Certificate } from '../records/certificate.ts';
 import type { ErrorRow, StagedBatch, StagingRow } from './staging-rows.ts';
@@ -56,8 +56,8 @@ export function stageDeathRecords(results: readonly DeathRecordResult[], coder: 
       rows.push([line, stored, '{}', false, true, messageId]);
       continue;
     }
-    const coded = coder.code(certificate);
-    rows.push([line, stored, JSON.stringify(toContractJson(coded)), isDrugOverdoseCause(coded.underlyingCause), false, messageId]);
+    const coded = codedJson(certificate, coder);
+    rows.push([line, stored, coded.json, coded.overdose, false, messageId]);
   }
   return { rows, errors, rejected };
 }

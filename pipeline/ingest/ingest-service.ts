@@ -8,7 +8,9 @@ import { findInterruptedBatches } from '../store/database.ts';
 import type { Readable } from 'node:stream';
 import { runBatch, type BatchPlan, type IncomingBatch, type IngestContext } from './batch-runner.ts';
 import { certificateCsvPlan, deathRecordPlan } from './certificate-batch.ts';
-import { detectDeathFormat } from '../formats/detect-death-format.ts';
+import { FileFormatError } from '../formats/certificate-csv.ts';
+import { detectFormat } from '../formats/detect-format.ts';
+import { edPlan } from './ed-batch.ts';
 import type { BatchReport } from './batch-report.ts';
 import { adoptRawFile, newBatchId, sha256Of, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
 
@@ -43,7 +45,7 @@ interface Tracked {
 }
 
 /** Extensions of the formats batches are read from. */
-const LOADABLE_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson']);
+const LOADABLE_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
 
 /** Which reader a stored raw file needs, from its first bytes and its name. */
 function formatOf(rawPath: string, fileName: string): string {
@@ -51,8 +53,7 @@ function formatOf(rawPath: string, fileName: string): string {
   try {
     const head = Buffer.alloc(64 * 1024);
     const read = fs.readSync(handle, head, 0, head.length, 0);
-    const death = detectDeathFormat(head.subarray(0, read), fileName);
-    return death === 'csv' ? 'certificate-csv' : death;
+    return detectFormat(head.subarray(0, read), fileName);
   } finally {
     fs.closeSync(handle);
   }
@@ -158,10 +159,18 @@ export class IngestService {
     return reports;
   }
 
+  private planOrReject(format: string): BatchPlan {
+    const plan = this.planFor(format);
+    if (plan) return plan;
+    // Recorded and reported like any rejected file, with its raw copy kept.
+    return { kind: 'ed', format, stage: () => Promise.reject(new FileFormatError(`files of format ${format} cannot be loaded here`)), commit: () => Promise.resolve(0) };
+  }
+
   /** The plan that loads a stored format, or null for a format this version cannot read. */
   private planFor(format: string): BatchPlan | null {
     if (format === 'certificate-csv') return certificateCsvPlan(this.context);
     if (format === 'ije' || format === 'vrdr') return deathRecordPlan(this.context, format);
+    if ((format === 'ed-csv' || format === 'ed-ndjson' || format === 'hl7') && this.context.edCoding) return edPlan(this.context.edCoding, format);
     return null;
   }
 
@@ -187,7 +196,7 @@ export class IngestService {
         tracked.bytesRead = bytes;
         request.onProgress?.(records, bytes);
       },
-    }, this.planFor(formatOf(raw.path, request.fileName))!);
+    }, this.planOrReject(formatOf(raw.path, request.fileName)));
   }
 }
 

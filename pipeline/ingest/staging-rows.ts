@@ -2,8 +2,8 @@
  * What one certificate becomes for the staging table, and the rows of a rejected record: the
  * same code whether it runs on the main thread or in a coding worker.
  */
-import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
-import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
+import type { DeathCoder } from '../coding/deaths/types.ts';
+import { codedJson } from './coded-json.ts';
 import { mapRecord, validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { certificateToRow } from '../records/certificate.ts';
@@ -60,15 +60,8 @@ export function stageRecords(records: readonly CertificateRowRecord[], coder: De
       batch.rejected++;
       batch.errors.push([result.line, result.certificate.certificateId, 'jurisdiction', `the record is for ${result.certificate.jurisdiction}; this batch may hold ${jurisdiction} records only`]);
     } else if (result.ok) {
-      const coded = coder.code(result.certificate);
-      batch.rows.push([
-        result.line,
-        JSON.stringify(certificateToRow(result.certificate)),
-        JSON.stringify(toContractJson(coded)),
-        isDrugOverdoseCause(coded.underlyingCause),
-        false,
-        null,
-      ]);
+      const coded = codedJson(result.certificate, coder);
+      batch.rows.push([result.line, JSON.stringify(certificateToRow(result.certificate)), coded.json, coded.overdose, false, null]);
     } else {
       batch.rejected++;
       for (const error of result.errors) batch.errors.push([result.line, result.recordId, error.field || null, error.message]);

@@ -1,0 +1,71 @@
+/**
+ * What one ED visit becomes for staging_ed_visits: the visit in feed column names and the coded
+ * result (the `vigil code ed` contract plus the death-side drug classes). The same code runs for
+ * every ED format; no I/O.
+ */
+import type { EdCoder } from '../coding/ed/index.ts';
+import { toEdContractJson } from '../coding/ed/types.ts';
+import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
+import type { EdFeedResult } from '../formats/ed-feed.ts';
+import type { EdVisitWithHistory } from '../records/ed-visit-schema.ts';
+import type { ErrorRow } from './staging-rows.ts';
+
+/** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
+export interface EdCoding {
+  coder: EdCoder;
+  syndromes: SyndromeEngine;
+  syndromeSet: string;
+}
+
+/** [line, visit JSON, coded JSON] */
+export type EdStagingRow = [number, string, string];
+
+export interface StagedEdBatch {
+  rows: EdStagingRow[];
+  errors: ErrorRow[];
+  rejected: number;
+}
+
+/** "2024-03-01T14:05" → "2024-03-01 14:05:00", the form DuckDB reads as a TIMESTAMP. */
+function timestampText(value: string): string {
+  const text = value.replace('T', ' ');
+  return text.length === 16 ? `${text}:00` : text;
+}
+
+export function visitJson(visit: EdVisitWithHistory): string {
+  return JSON.stringify({
+    visit_id: visit.visitId,
+    facility_id: visit.facilityId,
+    visit_datetime: timestampText(visit.visitDatetime),
+    age: visit.age,
+    sex: visit.sex,
+    patient_county_fips: visit.patientCountyFips,
+    chief_complaint: visit.chiefComplaint,
+    triage_note: visit.triageNote,
+    discharge_diagnoses: visit.dischargeDiagnoses,
+    chief_complaint_history: visit.chiefComplaintHistory ?? null,
+  });
+}
+
+/** Codes a visit and evaluates every active syndrome definition on it. */
+export function codeEdVisit(visit: EdVisitWithHistory, coding: EdCoding) {
+  const coded = coding.coder.code(visit);
+  const syndromes = coding.syndromes.evaluate(visit);
+  return { coded, syndromes, contract: toEdContractJson(coded, syndromes) };
+}
+
+export function stageEdResults(results: readonly EdFeedResult[], coding: EdCoding): StagedEdBatch {
+  const batch: StagedEdBatch = { rows: [], errors: [], rejected: 0 };
+  for (const result of results) {
+    const line = result.line ?? ('message' in result ? result.message : 0);
+    if (!result.ok) {
+      batch.rejected++;
+      for (const error of result.errors) batch.errors.push([line, result.recordId, error.field || null, error.message]);
+      continue;
+    }
+    const { coded, contract } = codeEdVisit(result.record, coding);
+    const drugClasses = [...new Set(coded.drugs.map((d) => d.deathClass))];
+    batch.rows.push([line, visitJson(result.record), JSON.stringify({ ...contract, drug_classes: drugClasses })]);
+  }
+  return batch;
+}
