@@ -11,6 +11,7 @@ import { aggregateRoutes } from './routes/aggregates.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { syndromeRoutes } from './routes/syndromes.ts';
 import type { AppServices } from './services.ts';
 
 export async function createApp(services: AppServices): Promise<express.Express> {
@@ -24,6 +25,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use(await aggregateRoutes(services));
   app.use(batchRoutes(services));
   app.use(jobRoutes(services));
+  app.use(syndromeRoutes(services));
   app.use('/api', notFound);
   // Revalidate on every load (ETags keep it cheap): an old main.js must never meet a new index.html.
   if (services.dashboardDir) app.use(express.static(services.dashboardDir, { index: 'index.html', cacheControl: true, maxAge: 0 }));

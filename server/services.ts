@@ -4,7 +4,9 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../pipeline/config.ts';
+import type { EdCodingSource } from '../pipeline/ingest/ed-coding.ts';
 import type { IngestService } from '../pipeline/ingest/ingest-service.ts';
+import type { Mutex } from '../pipeline/ingest/mutex.ts';
 import type { Database } from '../pipeline/store/database.ts';
 import type { QueryCatalog } from '../pipeline/store/sql-files.ts';
 
@@ -13,6 +15,10 @@ export interface AppServices {
   db: Database;
   queries: QueryCatalog;
   ingest: IngestService;
+  /** The syndrome engine to rebuild when a definition changes. */
+  edCoding: EdCodingSource;
+  /** Taken by every write transaction of the process. */
+  commitLock: Mutex;
   logger: Logger;
   /** The built dashboard, served at `/`. */
   dashboardDir: string | null;

@@ -17,12 +17,12 @@ import { readBatchReport } from '../../pipeline/ingest/batch-report.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 
-const ACCEPTED_EXTENSIONS = new Set(['.csv', '.txt']);
+const ACCEPTED_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
 
 function checkFileName(name: string): string {
   const base = path.basename(name);
   if (!ACCEPTED_EXTENSIONS.has(path.extname(base).toLowerCase())) {
-    throw new HttpError(415, `unsupported file type: "${base}" (send a certificate CSV template file, .csv)`);
+    throw new HttpError(415, `unsupported file type: "${base}" (send a certificate CSV template .csv, an IJE mortality file .ije/.mor, VRDR FHIR JSON .json/.ndjson, an ED feed .csv/.ndjson, or HL7 v2 ADT .hl7)`);
   }
   return base;
 }
@@ -93,7 +93,7 @@ export function batchRoutes({ config, db, ingest, logger }: AppServices): Router
   });
 
   router.post('/api/batches', async (request, response) => {
-    if (!request.is(['text/csv', 'text/plain', 'application/octet-stream'])) {
+    if (!request.is(['text/csv', 'text/plain', 'application/octet-stream', 'application/json', 'application/fhir+json', 'application/x-ndjson', 'x-application/hl7-v2+er7', 'application/hl7-v2'])) {
       throw new HttpError(415, `unsupported Content-Type: ${JSON.stringify(request.get('content-type') ?? '')} (use multipart/form-data with field "file", or text/csv)`);
     }
     const query = parseInput(UPLOAD_QUERY, request.query);

@@ -1,0 +1,45 @@
+/**
+ * ED syndrome definitions: `GET /api/syndromes` lists every version (built-in and users' own,
+ * which is active); `POST /api/syndromes` adds a new version of a definition (a new id starts at
+ * version 1) in the ESSENCE free-text syntax and makes it active. Every ED visit loaded from then
+ * on is evaluated against it; a query that does not parse is a 400 naming the position.
+ */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { SyndromeDefinitionInput } from '../../pipeline/coding/ed/syndromes/definition.ts';
+import { validateDefinition } from '../../pipeline/coding/ed/syndromes/definition.ts';
+import { addDefinitionVersion, listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
+import { HttpError, parseInput } from '../errors.ts';
+import type { AppServices } from '../services.ts';
+
+const PART = z.string().min(1).max(20_000).optional();
+const DEFINITION = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, 'lower-case letters, digits and _ (2-41 characters), starting with a letter'),
+  name: z.string().min(1).max(200),
+  description: z.string().max(4000).default(''),
+  source: z.string().max(1000).optional(),
+  query: PART,
+  diagnosisCodes: PART,
+  autoIncludeTerms: PART,
+  overdoseTerms: PART,
+  drugTerms: PART,
+  exclusions: PART,
+});
+
+export function syndromeRoutes({ db, edCoding, commitLock }: AppServices): Router {
+  const router = Router();
+  router.get('/api/syndromes', async (_request, response) => {
+    response.json({ definitions: await listDefinitions(db.connection) });
+  });
+
+  router.post('/api/syndromes', express.json({ limit: '256kb' }), async (request, response) => {
+    const input = parseInput(DEFINITION, request.body ?? {});
+    const candidate = { ...input, version: 1, active: true } as SyndromeDefinitionInput;
+    const errors = validateDefinition(candidate).filter((issue) => issue.severity === 'error');
+    if (errors.length > 0) throw new HttpError(400, `invalid definition ${input.id}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    const version = await commitLock.run(() => addDefinitionVersion(db.connection, input as Omit<SyndromeDefinitionInput, 'version'>, null));
+    await edCoding.reload(db.connection);
+    response.status(201).location(`/api/syndromes`).json({ id: input.id, version, active: true });
+  });
+  return router;
+}
