@@ -44,8 +44,8 @@ interface Tracked {
   started: number;
 }
 
-/** Extensions of the formats batches are read from. */
-const LOADABLE_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
+/** Extensions of the formats the inbox loads (.txt is left alone: offices drop notes there). */
+const LOADABLE_EXTENSIONS = new Set(['.csv', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
 
 /** Which reader a stored raw file needs, from its first bytes and its name. */
 function formatOf(rawPath: string, fileName: string): string {

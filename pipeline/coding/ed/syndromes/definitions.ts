@@ -7,13 +7,18 @@
  */
 import type { SyndromeDefinition } from './definition.ts';
 import {
-  ANY_DRUG, anyOf, BENZODIAZEPINE, COCAINE, codes, EXCLUSIONS, FENTANYL, HEROIN, NALOXONE, OPIOID, OVERDOSE,
-  OVERDOSE_WORD, STIMULANT,
+  ANY_DRUG, anyOf, BENZODIAZEPINE, both, COCAINE, codes, EXCLUSIONS, FENTANYL, HEROIN, NALOXONE, OPIOID, OVERDOSE,
+  OVERDOSE_WORD, STIMULANT, STIMULANT_TOXICITY,
 } from './terms.ts';
 
 /** F11.x2x: opioid abuse, dependence or use "with intoxication" (CDC All Drug v2, opioid definitions). */
 const OPIOID_INTOXICATION = codes('F11.[129]2');
 const OVERDOSE_OR_NALOXONE = anyOf(OVERDOSE, NALOXONE);
+// The CDC definitions count codes of unintentional or undetermined intent (6th character 1 or 4)
+// while their text criteria take any overdose, self-harm ingestions included. vigil counts codes
+// of every intent (1-4), as the CSTE ICD-10-CM drug overdose indicator does, so code and text
+// agree: an "intentional OD" with T43.222A is in, whichever way it was recorded. Intent stays in
+// the codes for analysis (vigil's ED coder reports it per visit).
 const CDC = 'CDC NSSP CCDD pattern';
 
 export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
@@ -21,15 +26,16 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     id: 'all_drug',
     version: 1,
     name: 'All drug overdose',
-    description: 'Suspected overdose of any drug (not alcohol alone), any intent written in the text; codes of unintentional or undetermined intent.',
-    source: `${CDC}: CDC All Drug v2 (T36-T50 intent 1/4 initial, F11 with intoxication, naloxone or "overdose" in the text)`,
+    description: 'Suspected overdose of any drug (not alcohol alone), of any intent.',
+    source: `${CDC}: CDC All Drug v2 (T36-T50 initial encounter, F11 with intoxication, naloxone or "overdose" in the text), codes of any intent as the CSTE drug overdose indicator`,
     active: true,
     // Codes whose intent is the 5th character (T36.9-, T41.4-, T42.7- …: T42.71XA) are the XA patterns.
     diagnosisCodes: anyOf(
-      codes('T3[6-9].__[14]A', 'T4_.__[14]A', 'T50.__[14]A', 'T3[6-9]._[14]XA', 'T4_._[14]XA'),
+      codes('T3[6-9].__[1-4]A', 'T4_.__[1-4]A', 'T50.__[1-4]A', 'T3[6-9]._[1-4]XA', 'T4_._[1-4]XA'),
       OPIOID_INTOXICATION,
     ),
-    autoIncludeTerms: anyOf(NALOXONE, OVERDOSE_WORD),
+    // A stimulant's toxicity counts as the overdose it is, as in the stimulant definition.
+    autoIncludeTerms: anyOf(NALOXONE, OVERDOSE_WORD, both(STIMULANT_TOXICITY, STIMULANT)),
     overdoseTerms: OVERDOSE,
     drugTerms: ANY_DRUG,
     exclusions: EXCLUSIONS,
@@ -41,7 +47,7 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     description: 'Suspected opioid overdose: heroin, fentanyl and other synthetic narcotics, methadone, natural and semi-synthetic opioids, unspecified narcotics.',
     source: `${CDC}: CDC Opioid Overdose (T40.0-T40.4, T40.6, F11 with intoxication; naloxone given counts on its own)`,
     active: true,
-    diagnosisCodes: anyOf(codes('T40.[0-4]_[14]A', 'T40.6_[14]A'), OPIOID_INTOXICATION),
+    diagnosisCodes: anyOf(codes('T40.[0-4]_[1-4]A', 'T40.6_[1-4]A'), OPIOID_INTOXICATION),
     autoIncludeTerms: NALOXONE,
     overdoseTerms: OVERDOSE,
     drugTerms: OPIOID,
@@ -54,7 +60,7 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     description: 'Suspected heroin overdose (street "dope" is often fentanyl; see the fentanyl definition).',
     source: `${CDC}: CDC Heroin v3 (T40.1X1A, T40.1X4A)`,
     active: true,
-    diagnosisCodes: codes('T40.1X[14]A'),
+    diagnosisCodes: codes('T40.1X[1-4]A'),
     overdoseTerms: OVERDOSE_OR_NALOXONE,
     drugTerms: HEROIN,
     exclusions: EXCLUSIONS,
@@ -67,7 +73,7 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     // T40.4X- (other synthetic narcotics) was fentanyl's code until ICD-10-CM FY2021 split T40.41-.
     source: `${CDC}: fentanyl (T40.411A, T40.414A; T40.4X1A, T40.4X4A in pre-FY2021 data)`,
     active: true,
-    diagnosisCodes: codes('T40.41[14]A', 'T40.4X[14]A'),
+    diagnosisCodes: codes('T40.41[1-4]A', 'T40.4X[1-4]A'),
     overdoseTerms: OVERDOSE_OR_NALOXONE,
     drugTerms: FENTANYL,
     exclusions: EXCLUSIONS,
@@ -79,8 +85,8 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     description: 'Suspected stimulant overdose: cocaine and psychostimulants (methamphetamine, amphetamines, methylphenidate, ecstasy, cathinones); not caffeine.',
     source: `${CDC}: CDC Stimulants v3 (T40.5X-, T43.60-, T43.62- to T43.65-, T43.69-; intent 1/4 initial)`,
     active: true,
-    diagnosisCodes: codes('T40.5X[14]A', 'T43.6[02-59][14]A'),
-    overdoseTerms: OVERDOSE_OR_NALOXONE,
+    diagnosisCodes: codes('T40.5X[1-4]A', 'T43.6[02-59][1-4]A'),
+    overdoseTerms: anyOf(OVERDOSE_OR_NALOXONE, STIMULANT_TOXICITY),
     drugTerms: STIMULANT,
     exclusions: EXCLUSIONS,
   },
@@ -91,8 +97,8 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     description: 'Suspected cocaine overdose, crack included.',
     source: `${CDC}: cocaine (T40.5X1A, T40.5X4A)`,
     active: true,
-    diagnosisCodes: codes('T40.5X[14]A'),
-    overdoseTerms: OVERDOSE_OR_NALOXONE,
+    diagnosisCodes: codes('T40.5X[1-4]A'),
+    overdoseTerms: anyOf(OVERDOSE_OR_NALOXONE, STIMULANT_TOXICITY),
     drugTerms: COCAINE,
     exclusions: EXCLUSIONS,
   },
@@ -103,7 +109,7 @@ export const BUILTIN_SYNDROMES: readonly SyndromeDefinition[] = [
     description: 'Suspected benzodiazepine overdose, designer benzodiazepines (bromazolam, etizolam) included.',
     source: `${CDC}: benzodiazepines (T42.4X1A, T42.4X4A)`,
     active: true,
-    diagnosisCodes: codes('T42.4X[14]A'),
+    diagnosisCodes: codes('T42.4X[1-4]A'),
     overdoseTerms: OVERDOSE_OR_NALOXONE,
     drugTerms: BENZODIAZEPINE,
     exclusions: EXCLUSIONS,

@@ -18,7 +18,12 @@ export interface SyndromeEngine {
 }
 
 /** Throws, naming every problem, when a definition is invalid or two versions of an id are active. */
-export function createSyndromeEngine(definitions: readonly SyndromeDefinitionInput[] = BUILTIN_SYNDROMES): SyndromeEngine {
+/**
+ * @param options.triageNote search the triage note too (after the chief complaint), beyond ESSENCE's
+ *   CCDD; on by default in vigil (see ccdd.ts). Off gives exactly ESSENCE's behaviour.
+ */
+export function createSyndromeEngine(definitions: readonly SyndromeDefinitionInput[] = BUILTIN_SYNDROMES, options: { triageNote?: boolean } = {}): SyndromeEngine {
+  const triageNote = options.triageNote ?? true;
   const problems: string[] = [];
   const seen = new Set<string>();
   const activeIds = new Set<string>();
@@ -47,7 +52,7 @@ export function createSyndromeEngine(definitions: readonly SyndromeDefinitionInp
   };
   return {
     definitions: normalised,
-    evaluate: (visit) => evaluateText(ccddText(visit)),
+    evaluate: (visit) => evaluateText(ccddText(visit, { triageNote })),
     evaluateText,
   };
 }
