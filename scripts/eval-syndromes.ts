@@ -6,6 +6,7 @@
  *
  *   npx tsx scripts/eval-syndromes.ts [--seed 20241] [--start 2024-01-01] [--end 2024-12-31] [--ed-scale 0.003]
  *                                     [--errors SYNDROME [--limit 20]]
+ *   VIGIL_SYNDROMES_NOTE=false npx tsx scripts/eval-syndromes.ts   # ESSENCE's CCDD only, no triage note
  *
  * Truth per syndrome, from what the generator wrote (never from the text):
  *   all_drug        a drug overdose of any intent (self-harm ingestions included, as the built-in
@@ -62,7 +63,8 @@ const engineAll = empty();
 const engineCounts = empty();
 const keywordCounts = empty();
 const leftOut = Object.fromEntries(SYNDROMES.map((s) => [s, 0])) as Record<Syndrome, number>;
-const engine = createSyndromeEngine();
+const triageNote = process.env.VIGIL_SYNDROMES_NOTE !== 'false';
+const engine = createSyndromeEngine(undefined, { triageNote });
 const errors: string[] = [];
 const limit = Number(values.limit);
 let visits = 0;
@@ -109,7 +111,7 @@ const ratio = (n: number, d: number) => (d === 0 ? '—' : (n / d).toFixed(3));
 const p = (c: Counts) => ratio(c.tp, c.tp + c.fp);
 const r = (c: Counts) => ratio(c.tp, c.tp + c.fn);
 console.log(`vigil syndrome eval — ${visits.toLocaleString('en-US')} generated visits (seed ${options.seed}, ${options.start}..${options.end}, edScale ${options.edScale}); ${invalid} rejected by validation`);
-console.log(`engine: ${Math.round(visits / seconds).toLocaleString('en-US')} visits/s evaluating ${engine.definitions.length} definitions (one core)\n`);
+console.log(`engine: ${Math.round(visits / seconds).toLocaleString('en-US')} visits/s evaluating ${engine.definitions.length} definitions (one core); searching ${triageNote ? 'chief complaint + triage note + diagnoses' : 'CCDD only (ESSENCE)'}\n`);
 console.log(`${''.padEnd(16)}${'── all labelled ──'.padStart(22)}   ${'──────────────── record names the drug ────────────────'}`);
 console.log(`${'syndrome'.padEnd(16)}${'truth'.padStart(7)}${'P'.padStart(7)}${'R'.padStart(7)}   ${'truth'.padStart(6)}${'left out'.padStart(9)}${'engine P'.padStart(9)}${'R'.padStart(7)}${'FP'.padStart(5)}${'FN'.padStart(5)}  ${'keyword P'.padStart(10)}${'R'.padStart(7)}${'FP'.padStart(6)}${'FN'.padStart(6)}   target ≥0.97 and better than keyword`);
 for (const s of SYNDROMES) {

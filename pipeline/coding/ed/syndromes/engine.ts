@@ -17,6 +17,8 @@ export interface SyndromeEngine {
   evaluateText(ccdd: string | null): string[];
 }
 
+const MEMO_CAPACITY = 100_000;
+
 /** Throws, naming every problem, when a definition is invalid or two versions of an id are active. */
 /**
  * @param options.triageNote search the triage note too (after the chief complaint), beyond ESSENCE's
@@ -44,11 +46,24 @@ export function createSyndromeEngine(definitions: readonly SyndromeDefinitionInp
 
   const set = createQuerySet();
   const compiled = normalised.filter((d) => d.active).map((d) => ({ id: d.id, index: set.add(composeQuery(d)) }));
-  const evaluateText = (ccdd: string | null): string[] => {
+  const evaluateNow = (ccdd: string | null): string[] => {
     set.prepare(ccdd);
     const ids: string[] = [];
     for (const { id, index } of compiled) if (set.test(index)) ids.push(id);
     return ids;
+  };
+  // Complaints, notes and codes recur ("CP", "abd pain", the same note templates): remembering
+  // recent texts skips the evaluation for most visits. Results are shared: callers must not modify them.
+  const memo = new Map<string, readonly string[]>();
+  const evaluateText = (ccdd: string | null): string[] => {
+    if (ccdd === null) return evaluateNow(null);
+    let ids = memo.get(ccdd);
+    if (ids === undefined) {
+      ids = evaluateNow(ccdd);
+      if (memo.size >= MEMO_CAPACITY) memo.clear();
+      memo.set(ccdd, ids);
+    }
+    return ids as string[];
   };
   return {
     definitions: normalised,
