@@ -54,6 +54,30 @@ export function codeEdVisit(visit: EdVisitWithHistory, coding: EdCoding) {
   return { coded, syndromes, contract: toEdContractJson(coded, syndromes) };
 }
 
+/**
+ * The coded JSON of a visit after its `{"visit_id":"…"` opening, remembered by what the coder and
+ * the syndrome engine read: chief complaint, triage note, diagnoses, and whether the patient is
+ * under 6 (the ED coder's child-ingestion rule). Triage texts recur; the id is the only difference.
+ */
+const codedMemos = new WeakMap<EdCoding, Map<string, string>>();
+const MEMO_CAPACITY = 50_000;
+
+function codedTail(visit: EdVisitWithHistory, coding: EdCoding): string {
+  let memo = codedMemos.get(coding);
+  if (!memo) codedMemos.set(coding, (memo = new Map()));
+  const key = `${visit.age !== null && visit.age < 6 ? 'c' : 'a'}\u001f${visit.chiefComplaint ?? ''}\u001f${visit.triageNote ?? ''}\u001f${visit.dischargeDiagnoses.join(';')}`;
+  let tail = memo.get(key);
+  if (tail === undefined) {
+    const { coded, contract } = codeEdVisit(visit, coding);
+    const drugClasses = [...new Set(coded.drugs.map((d) => d.deathClass))];
+    const json = JSON.stringify({ ...contract, drug_classes: drugClasses });
+    tail = json.slice(`{"visit_id":${JSON.stringify(visit.visitId)}`.length);
+    if (memo.size >= MEMO_CAPACITY) memo.clear();
+    memo.set(key, tail);
+  }
+  return tail;
+}
+
 export function stageEdResults(results: readonly EdFeedResult[], coding: EdCoding): StagedEdBatch {
   const batch: StagedEdBatch = { rows: [], errors: [], rejected: 0 };
   for (const result of results) {
@@ -63,9 +87,7 @@ export function stageEdResults(results: readonly EdFeedResult[], coding: EdCodin
       for (const error of result.errors) batch.errors.push([line, result.recordId, error.field || null, error.message]);
       continue;
     }
-    const { coded, contract } = codeEdVisit(result.record, coding);
-    const drugClasses = [...new Set(coded.drugs.map((d) => d.deathClass))];
-    batch.rows.push([line, visitJson(result.record), JSON.stringify({ ...contract, drug_classes: drugClasses })]);
+    batch.rows.push([line, visitJson(result.record), `{"visit_id":${JSON.stringify(result.record.visitId)}${codedTail(result.record, coding)}`]);
   }
   return batch;
 }
