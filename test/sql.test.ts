@@ -40,33 +40,23 @@ describe('SQL files', () => {
       // Loader statements refer to the temporary tables that earlier ones create: run the staging
       // script, then prepare and run each commit statement in a transaction that is rolled back.
       const loader = readSqlFiles('loader');
-      for (const statement of splitStatements(loader.get('create_certificate_staging')!)) await connection.run(statement);
-      await connection.run('BEGIN TRANSACTION');
-      for (const statement of splitStatements(loader.get('commit_certificates')!)) {
-        const prepared = await connection.prepare(statement);
-        for (let i = 1; i <= prepared.parameterCount; i++) {
-          const name = prepared.parameterName(i);
-          prepared.bindVarchar(i, name === 'loaded_at' ? '2024-01-01T00:00:00Z' : `test-${name}`);
+      // Every commit script with the staging script it reads; timestamps bound as timestamps.
+      const pairs = [['create_certificate_staging', 'commit_certificates'], ['create_ed_staging', 'commit_ed_visits'], ['create_recode_staging', 'commit_recode']];
+      const covered = new Set(pairs.flat());
+      expect([...loader.keys()].filter((name) => !covered.has(name))).toEqual([]);
+      for (const [staging, commit] of pairs) {
+        for (const statement of splitStatements(loader.get(staging!)!)) await connection.run(statement);
+        await connection.run('BEGIN TRANSACTION');
+        for (const statement of splitStatements(loader.get(commit!)!)) {
+          const prepared = await connection.prepare(statement);
+          for (let i = 1; i <= prepared.parameterCount; i++) {
+            const name = prepared.parameterName(i);
+            prepared.bindVarchar(i, name.endsWith('_at') ? '2024-01-01T00:00:00Z' : `test-${name}`);
+          }
+          await prepared.run();
         }
-        await prepared.run();
+        await connection.run('ROLLBACK');
       }
-      await connection.run('ROLLBACK');
-      for (const statement of splitStatements(loader.get('create_ed_staging')!)) await connection.run(statement);
-      await connection.run('BEGIN TRANSACTION');
-      for (const statement of splitStatements(loader.get('commit_ed_visits')!)) {
-        const prepared = await connection.prepare(statement);
-        for (let i = 1; i <= prepared.parameterCount; i++) prepared.bindVarchar(i, prepared.parameterName(i) === 'loaded_at' ? '2024-01-01T00:00:00Z' : 'test');
-        await prepared.run();
-      }
-      await connection.run('ROLLBACK');
-      for (const statement of splitStatements(loader.get('create_recode_staging')!)) await connection.run(statement);
-      await connection.run('BEGIN TRANSACTION');
-      for (const statement of splitStatements(loader.get('commit_recode')!)) {
-        const prepared = await connection.prepare(statement);
-        for (let i = 1; i <= prepared.parameterCount; i++) prepared.bindVarchar(i, prepared.parameterName(i) === 'coded_at' ? '2024-01-01T00:00:00Z' : 'test');
-        await prepared.run();
-      }
-      await connection.run('ROLLBACK');
       for (const name of runtime.queries.names()) {
         const prepared = await connection.prepare(runtime.queries.sql(name));
         expect(prepared.statementType, name).toBeDefined();
