@@ -13,6 +13,7 @@ import { createEdCoder } from '../pipeline/coding/ed/index.ts';
 import { createSyndromeEngine } from '../pipeline/coding/ed/syndromes/engine.ts';
 import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
 import type { EdVisit } from '../pipeline/records/ed-visit.ts';
+import { stageEdResults } from '../pipeline/ingest/ed-staging.ts';
 import { validateEdVisitRow } from '../pipeline/records/ed-visit-schema.ts';
 import { machineDescription, median } from './machine.ts';
 
@@ -53,5 +54,21 @@ for (const withSyndromes of [false, true]) {
     );
   }
   console.log(`${withSyndromes ? 'coder + 7 built-in syndromes' : 'coder alone'}, median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
+}
+// What an ED batch runs per visit: code, evaluate the syndromes and write the staging JSON, with
+// the staging memo of coded results by text (pipeline/ingest/ed-staging.ts).
+{
+  const rates: number[] = [];
+  const results = visits.map((record, i) => ({ ok: true as const, line: i + 2, record }));
+  for (let run = 1; run <= runs; run++) {
+    const coding = { coder: createEdCoder(tables), syndromes: createSyndromeEngine(), syndromeSet: '' };
+    const started = performance.now();
+    let rows = 0;
+    for (let i = 0; i < results.length; i += 2048) rows += stageEdResults(results.slice(i, i + 2048), coding).rows.length;
+    const seconds = (performance.now() - started) / 1000;
+    rates.push(rows / seconds);
+    console.log(`as ingest stages them run ${run}: ${rows.toLocaleString('en-US')} visits in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')}/s`);
+  }
+  console.log(`as ingest stages them (coder + syndromes + staging JSON, memo by text), median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
 }
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (process total, visits in memory included)`);
