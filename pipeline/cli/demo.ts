@@ -46,7 +46,10 @@ export async function certificateCount(runtime: Runtime): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Generates the demo data set into data/demo (or --out) and loads it through the ingest path. */
+/**
+ * Generates the demo data set into data/demo (or --out) and loads it through the ingest path:
+ * certificates, then ED visits (the certificates' report is returned; both are in the batches).
+ */
 export async function loadDemo(runtime: Runtime, options: DemoOptions, load = true): Promise<BatchReport | null> {
   const generator = generatorOptions(options);
   const dir = path.resolve(options.out ?? path.join(runtime.config.dataDir, 'demo'));
@@ -59,6 +62,10 @@ export async function loadDemo(runtime: Runtime, options: DemoOptions, load = tr
   const progress = progressReporter('demo certificates', fs.statSync(written.certificatesPath).size);
   const report = await runtime.ingest.ingestFile(written.certificatesPath, { source: 'demo', onProgress: progress.update });
   progress.done(report.recordsRead);
+  const edProgress = progressReporter('demo ED visits', fs.statSync(written.edVisitsPath).size);
+  const ed = await runtime.ingest.ingestFile(written.edVisitsPath, { source: 'demo', onProgress: edProgress.update });
+  edProgress.done(ed.recordsRead);
+  if (ed.status !== 'loaded') throw new Error(`the demo ED visits did not load: ${ed.error ?? ed.status}`);
   return report;
 }
 
