@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   VIGIL_INBOX_SCHEDULE: cronExpression('VIGIL_INBOX_SCHEDULE').default('*/5 * * * *'),
   // Nightly, after the inbox has settled: re-codes what an older coder or lexicon coded.
   VIGIL_RECODE_SCHEDULE: cronExpression('VIGIL_RECODE_SCHEDULE').default('15 3 * * *'),
+  // After recoding: spike detection over the night's data.
+  VIGIL_DETECT_SCHEDULE: cronExpression('VIGIL_DETECT_SCHEDULE').default('45 4 * * *'),
   VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
 });
 
@@ -59,7 +61,7 @@ export interface Config {
   uploadMaxBytes: number;
   /** Worker threads that code certificates during ingest; 0 codes on the main thread. */
   codingWorkers: number;
-  jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string };
+  jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string; detectSchedule: string };
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.VIGIL_LOG_LEVEL,
     uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
     codingWorkers: e.VIGIL_CODING_WORKERS,
-    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE, recodeSchedule: e.VIGIL_RECODE_SCHEDULE },
+    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE, recodeSchedule: e.VIGIL_RECODE_SCHEDULE, detectSchedule: e.VIGIL_DETECT_SCHEDULE },
   };
 }

@@ -8,6 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { errorHandler, notFound } from './errors.ts';
 import { aggregateRoutes } from './routes/aggregates.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -25,6 +26,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use(await aggregateRoutes(services));
   app.use(batchRoutes(services));
   app.use(jobRoutes(services));
+  app.use(alertRoutes(services));
   app.use(syndromeRoutes(services));
   app.use('/api', notFound);
   // Revalidate on every load (ETags keep it cheap): an old main.js must never meet a new index.html.

@@ -15,7 +15,7 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       timeZone: 'America/New_York',
-      jobs: { enabled: true, inboxSchedule: '*/5 * * * *', recodeSchedule: '15 3 * * *' },
+      jobs: { enabled: true, inboxSchedule: '*/5 * * * *', recodeSchedule: '15 3 * * *', detectSchedule: '45 4 * * *' },
     });
   });
 
@@ -41,7 +41,7 @@ describe('configuration', () => {
       timeZone: 'America/Chicago',
       logLevel: 'warn',
       uploadMaxBytes: 1000,
-      jobs: { enabled: false, inboxSchedule: '0 * * * *', recodeSchedule: '15 3 * * *' },
+      jobs: { enabled: false, inboxSchedule: '0 * * * *', recodeSchedule: '15 3 * * *', detectSchedule: '45 4 * * *' },
     });
   });
 

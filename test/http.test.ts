@@ -31,7 +31,7 @@ describe('HTTP API', () => {
   it('answers health with the schema version', async () => {
     const response = await fetch(api('/api/health'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', schemaVersion: 5 });
+    expect(await response.json()).toMatchObject({ status: 'ok', schemaVersion: 6 });
   });
 
   it('loads a good file and answers with the batch id and report', async () => {
@@ -112,6 +112,7 @@ describe('HTTP API', () => {
     expect(body.jobs.map((j) => [j.name, j.schedule])).toEqual([
       ['inbox', '*/5 * * * *'],
       ['recode', '15 3 * * *'],
+      ['detect', '45 4 * * *'],
     ]);
     expect(body.timeZone).toBe('America/New_York');
     expect(Array.isArray(body.runs)).toBe(true);

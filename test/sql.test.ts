@@ -3,6 +3,7 @@
  * comparisons would happily accept SQL that does not bind.
  */
 import fs from 'node:fs';
+import { listValue } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../pipeline/store/migrate.ts';
 import { readSqlFiles, splitStatements } from '../pipeline/store/sql-files.ts';
@@ -66,6 +67,24 @@ describe('SQL files', () => {
     }
   });
 
+  it('MMWR week macros: Sunday weeks, week 1 holds January 4, week 53 where a year has one', async () => {
+    const rows = (
+      await runtime.db.connection.runAndReadAll(
+        `SELECT strftime(d, '%Y-%m-%d') AS d, strftime(mmwr_week_start(d), '%Y-%m-%d') AS start, mmwr_year(d)::INTEGER AS y, mmwr_week(d) AS w
+         FROM (VALUES (DATE '2024-12-29'), (DATE '2025-01-04'), (DATE '2021-01-02'), (DATE '2021-01-03'), (DATE '2015-01-03'), (DATE '2026-01-03'), (DATE '2024-06-01')) t(d)`,
+      )
+    ).getRowObjectsJson();
+    expect(rows).toEqual([
+      { d: '2024-12-29', start: '2024-12-29', y: 2025, w: 1 },
+      { d: '2025-01-04', start: '2024-12-29', y: 2025, w: 1 },
+      { d: '2021-01-02', start: '2020-12-27', y: 2020, w: 53 },
+      { d: '2021-01-03', start: '2021-01-03', y: 2021, w: 1 },
+      { d: '2015-01-03', start: '2014-12-28', y: 2014, w: 53 },
+      { d: '2026-01-03', start: '2025-12-28', y: 2025, w: 53 },
+      { d: '2024-06-01', start: '2024-05-26', y: 2024, w: 22 },
+    ]);
+  });
+
   // Exact rows for each named query on the ten hand-written certificates of the sample file.
   const expectations: Record<string, () => Promise<void>> = {
     death_measures: async () => {
@@ -106,6 +125,50 @@ describe('SQL files', () => {
         ['21111', 1],
         ['39061', 1],
       ]);
+    },
+    death_weekly_counts: async () => {
+      // Overdoses by MMWR week (Sunday start): OH 01-03 → week of 2023-12-31, 01-09 → 01-07,
+      // 02-02 → 01-28, 02-11 (a Sunday) → 02-11; KY 01-20 → 01-14, 02-22 → 02-18.
+      const rows = await runtime.queries.rows(runtime.db.connection, 'death_weekly_counts', { measure: 'all_overdose', geography: 'state', from: '2024-01-01', to: '2024-03-01' });
+      expect(rows).toEqual([
+        { geography: '21', week_start: '2024-01-14', deaths: 1 },
+        { geography: '21', week_start: '2024-02-18', deaths: 1 },
+        { geography: '39', week_start: '2023-12-31', deaths: 1 },
+        { geography: '39', week_start: '2024-01-07', deaths: 1 },
+        { geography: '39', week_start: '2024-01-28', deaths: 1 },
+        { geography: '39', week_start: '2024-02-11', deaths: 1 },
+      ]);
+    },
+    ed_daily_counts: async () => {
+      // The ED sample: two all-drug overdose visits on 2024-03-01, in 39049 and 39025.
+      const report = await runtime.ingest.ingestFile(new URL('../fixtures/samples/ed-visits-small.csv', import.meta.url).pathname, { source: 'cli' });
+      expect(report.status).toBe('loaded');
+      const run = (geography: string) => runtime.queries.rows(runtime.db.connection, 'ed_daily_counts', { syndrome: 'all_drug', geography, from: '2024-03-01', to: '2024-03-02' });
+      expect(await run('county')).toEqual([
+        { geography: '39025', day: '2024-03-01', visits: 1 },
+        { geography: '39049', day: '2024-03-01', visits: 1 },
+      ]);
+      expect(await run('state')).toEqual([{ geography: '39', day: '2024-03-01', visits: 2 }]);
+      expect(await runtime.queries.rows(runtime.db.connection, 'ed_daily_counts', { syndrome: 'fentanyl', geography: 'nation', from: '2024-03-02', to: '2024-04-01' })).toEqual([]);
+    },
+    latest_alerts: async () => {
+      const insert = (run: string, at: string, period: string, status: string, p: number | null) =>
+        runtime.db.connection.run(
+          `INSERT INTO alerts VALUES ($run, CAST($at AS TIMESTAMPTZ), 'ed', 'fentanyl', 'state', '39', CAST($period AS DATE), 'day', 'ears_c2', 9, 2, 5, $p, $status, NULL)`,
+          { run, at, period, status, p },
+        );
+      await insert('old', '2024-03-01T00:00:00Z', '2024-02-29', 'alert', 0.001);
+      await insert('new', '2024-03-02T00:00:00Z', '2024-03-01', 'warning', 0.03);
+      await insert('new', '2024-03-02T00:00:00Z', '2024-03-01', 'alert', 0.002);
+      await insert('new', '2024-03-02T00:00:00Z', '2024-02-29', 'none', 0.4);
+      const rows = await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'all', statuses: listValue(['alert', 'warning']) });
+      // The latest run only, newest period first, alerts before warnings.
+      expect(rows.map((r) => [r.run_id, r.period, r.status, r.p_value])).toEqual([
+        ['new', '2024-03-01', 'alert', 0.002],
+        ['new', '2024-03-01', 'warning', 0.03],
+      ]);
+      expect(await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'deaths', statuses: listValue(['alert']) })).toEqual([]);
+      await runtime.db.connection.run(`DELETE FROM alerts`);
     },
   };
 

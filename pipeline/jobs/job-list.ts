@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { processInbox } from './inbox.ts';
+import { runDetection } from './detect.ts';
 import { recodeStale } from './recode.ts';
 
 export interface JobDefinition {
@@ -30,6 +31,12 @@ export const JOBS: readonly JobDefinition[] = [
     description: 'code again the certificates an older coder or lexicon version coded (human corrections are kept)',
     schedule: (config) => config.jobs.recodeSchedule,
     run: (r) => recodeStale(r.db, r.coder, r.commitLock),
+  },
+  {
+    name: 'detect',
+    description: 'run the spike detectors on every state\'s and the nation\'s death (weekly) and ED syndrome (daily) series; store the latest statuses',
+    schedule: (config) => config.jobs.detectSchedule,
+    run: (r) => runDetection(r.db, r.queries, r.commitLock),
   },
 ];
 

@@ -21,6 +21,11 @@ export interface FarringtonOptions {
   /** [cases, periods]: no alarm unless the last `periods` weeks (this one included) hold ≥ `cases`. */
   limit54?: readonly [number, number];
   seDispersion?: FarringtonModelOptions['seDispersion'];
+  /**
+   * Fit only the last N periods (a GLM per period costs ~0.15 ms; a job wants the latest weeks of
+   * hundreds of series). Earlier periods come back 'insufficient' with a note saying so.
+   */
+  lastPoints?: number;
 }
 
 export interface FarringtonPoint extends DetectorPoint {
@@ -58,10 +63,12 @@ export function farringtonFlexible(counts: readonly number[], options: Farringto
   };
   const z = normalQuantile(1 - alpha);
 
+  const firstFitted = options.lastPoints === undefined ? 0 : Math.max(0, counts.length - options.lastPoints);
   return counts.map((y, t): FarringtonPoint => {
     // Full years of reference windows t - freq·j ± w that exist before t.
     const years = Math.min(b, Math.floor((t - w) / freq));
     const base = { observed: y, statistic: null, expected: null, threshold: null, p: null, alarm: false, enoughCases: false, score: null, phi: null, trend: null };
+    if (t < firstFitted) return { ...base, status: 'insufficient', years: 0, note: 'not evaluated: only the last periods were asked for' };
     if (years < 1) {
       return { ...base, status: 'insufficient', years: 0, note: `less than one year of history (needs ${freq + w + 1} periods, has ${t + 1}); Farrington needs ${b} years` };
     }

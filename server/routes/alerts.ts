@@ -1,0 +1,29 @@
+/**
+ * `GET /api/alerts`: the latest detection run's results (the detect job), alerts and warnings by
+ * default. Each row: source, measure (death measure or syndrome), level and geography, period,
+ * method, observed, expected, threshold, p-value, status (ESSENCE colours), note.
+ */
+import { listValue } from '@duckdb/node-api';
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../errors.ts';
+import type { AppServices } from '../services.ts';
+
+const STATUSES = ['alert', 'warning', 'none', 'insufficient'] as const;
+const QUERY = z.strictObject({
+  source: z.enum(['deaths', 'ed', 'all']).default('all'),
+  status: z
+    .string()
+    .default('alert,warning')
+    .refine((v) => v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), `a comma-separated list of ${STATUSES.join(', ')}`),
+});
+
+export function alertRoutes({ db, queries }: AppServices): Router {
+  const router = Router();
+  router.get('/api/alerts', async (request, response) => {
+    const { source, status } = parseInput(QUERY, request.query);
+    const rows = await queries.rows(db.connection, 'latest_alerts', { source, statuses: listValue(status.split(',')) });
+    response.json({ alerts: rows });
+  });
+  return router;
+}
