@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEMO_OPTIONS, writeDataset, type GeneratorOptions } from '../../fixtures/generator/index.ts';
 import type { Config } from '../config.ts';
+import { runDetection } from '../jobs/detect.ts';
+import { recordJobRun } from '../jobs/job-runs.ts';
 import type { BatchReport } from '../ingest/batch-report.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { progressReporter } from './progress.ts';
@@ -66,6 +68,10 @@ export async function loadDemo(runtime: Runtime, options: DemoOptions, load = tr
   const ed = await runtime.ingest.ingestFile(written.edVisitsPath, { source: 'demo', onProgress: edProgress.update });
   edProgress.done(ed.recordsRead);
   if (ed.status !== 'loaded') throw new Error(`the demo ED visits did not load: ${ed.error ?? ed.status}`);
+  // Detection as of the day after the data ends, so a fresh dashboard shows its alerts at once.
+  const asOf = new Date(Date.parse(`${generator.end}T12:00:00Z`) + 86_400_000);
+  const detected = await recordJobRun(runtime.db, 'detect', 'manual', () => runDetection(runtime.db, runtime.queries, runtime.commitLock, asOf));
+  process.stderr.write(`demo: detection as of ${asOf.toISOString().slice(0, 10)}: ${detected.series} series, ${detected.alerts} alerts, ${detected.warnings} warnings\n`);
   return report;
 }
 

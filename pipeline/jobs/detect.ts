@@ -40,9 +40,11 @@ interface Result {
 export async function runDetection(db: Database, queries: QueryCatalog, commitLock: Mutex, today = new Date()): Promise<DetectSummary> {
   const runId = crypto.randomUUID();
   const results: Result[] = [];
-  // Deaths: six years of weeks back from the last complete week (Farrington wants b = 5 years).
+  // Deaths: six years of weeks back from the last complete week (Farrington wants b = 5 years),
+  // but never before the first death loaded: weeks before the data are unknown, not zero.
   const weekEnd = sundayOnOrBefore(today);
-  const weekStart = new Date(weekEnd.getTime() - 6 * 364 * 86_400_000);
+  const firstDeath = await firstDay(db, `SELECT min(death_date) AS first FROM certificates WHERE is_current`);
+  const weekStart = new Date(Math.max(weekEnd.getTime() - 6 * 364 * 86_400_000, firstDeath === null ? weekEnd.getTime() : sundayOnOrBefore(firstDeath).getTime()));
   for (const measure of OVERDOSE_MEASURES) {
     for (const level of ['state', 'nation'] as const) {
       const rows = await queries.rows(db.connection, 'death_weekly_counts', { measure, geography: level, from: iso(weekStart), to: iso(weekEnd) });
@@ -54,7 +56,8 @@ export async function runDetection(db: Database, queries: QueryCatalog, commitLo
   }
   // ED: a year of days back from yesterday.
   const dayEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const dayStart = new Date(dayEnd.getTime() - 365 * 86_400_000);
+  const firstVisit = await firstDay(db, `SELECT min(CAST(visit_datetime AS DATE)) AS first FROM ed_visits WHERE is_current`);
+  const dayStart = new Date(Math.max(dayEnd.getTime() - 365 * 86_400_000, firstVisit === null ? dayEnd.getTime() : firstVisit.getTime()));
   const syndromes = (await db.connection.runAndReadAll(`SELECT id FROM syndrome_definitions WHERE active ORDER BY id`)).getRowObjectsJson().map((r) => String(r.id));
   for (const syndrome of syndromes) {
     for (const level of ['state', 'nation'] as const) {
@@ -102,6 +105,11 @@ async function store(db: Database, runId: string, results: readonly Result[]): P
     connection.closeSync();
   }
   return summary;
+}
+
+async function firstDay(db: Database, sql: string): Promise<Date | null> {
+  const [row] = (await db.connection.runAndReadAll(sql)).getRowObjectsJson();
+  return row?.first ? new Date(`${String(row.first)}T00:00:00Z`) : null;
 }
 
 function iso(date: Date): string {
