@@ -4,13 +4,10 @@
 --   $geography  'county' | 'state' | 'nation'
 --   $unit       'month' | 'total' (the whole range as one period)
 --   $from, $to  DATE range [from, to)
--- Deaths count by county of residence, as NCHS counts them, from current, non-void certificate
--- versions and their current coding. The population is that of the period's latest year, or the
--- latest estimate before it when the year has none yet (ASOF join).
-WITH measure AS (
-  SELECT overdose_only, codes FROM death_measures WHERE measure = $measure
-),
-deaths AS (
+-- Deaths count by county of residence, as NCHS counts them (measure_deaths: current, non-void
+-- certificate versions and their current coding). The population is that of the period's latest
+-- year, or the latest estimate before it when the year has none yet (ASOF join).
+WITH deaths AS (
   SELECT
     CASE $geography
       WHEN 'county' THEN c.residence_county_fips
@@ -19,14 +16,9 @@ deaths AS (
     END AS geography,
     CASE WHEN $unit = 'month' THEN strftime(c.death_date, '%Y-%m') END AS period,
     year(c.death_date) AS year
-  FROM certificates c
-  JOIN coded_deaths d ON d.record_id = c.record_id AND d.is_current
-  CROSS JOIN measure m
-  WHERE c.is_current AND NOT c.voided
-    AND c.death_date >= $from AND c.death_date < $to
+  FROM measure_deaths($measure) c
+  WHERE c.death_date >= $from AND c.death_date < $to
     AND ($geography = 'nation' OR c.residence_county_fips IS NOT NULL)
-    AND (NOT m.overdose_only OR d.is_drug_overdose)
-    AND (len(m.codes) = 0 OR list_has_any(d.record_axis, m.codes))
 ),
 counts AS (
   SELECT geography, period, max(year) AS year, count(*) AS deaths

@@ -3,10 +3,7 @@
 --   $measure    a death_measures.measure key
 --   $geography  'county' | 'state' | 'nation'
 --   $from, $to  DATE range [from, to) of death dates
--- Current, non-void certificate versions and their current coding, by county of residence.
-WITH measure AS (
-  SELECT overdose_only, codes FROM death_measures WHERE measure = $measure
-)
+-- By county of residence, from measure_deaths (current, non-void versions, current coding).
 SELECT
   CASE $geography
     WHEN 'county' THEN c.residence_county_fips
@@ -15,13 +12,8 @@ SELECT
   END AS geography,
   strftime(mmwr_week_start(c.death_date), '%Y-%m-%d') AS week_start,
   CAST(count(*) AS INTEGER) AS deaths
-FROM certificates c
-JOIN coded_deaths d ON d.record_id = c.record_id AND d.is_current
-CROSS JOIN measure m
-WHERE c.is_current AND NOT c.voided
-  AND c.death_date >= $from AND c.death_date < $to
+FROM measure_deaths($measure) c
+WHERE c.death_date >= $from AND c.death_date < $to
   AND ($geography = 'nation' OR c.residence_county_fips IS NOT NULL)
-  AND (NOT m.overdose_only OR d.is_drug_overdose)
-  AND (len(m.codes) = 0 OR list_has_any(d.record_axis, m.codes))
 GROUP BY 1, 2
 ORDER BY 1, 2;
