@@ -44,7 +44,7 @@ describe('detection job', () => {
   it('alerts on the surge in the state and the day it happened, not elsewhere', async () => {
     const summary = await runDetection(server.runtime.db, server.runtime.queries, server.runtime.commitLock, TODAY);
     expect(summary.alerts).toBeGreaterThan(0);
-    const rows = await server.runtime.queries.rows(server.runtime.db.connection, 'latest_alerts', { source: 'ed', statuses: listValue(['alert']) });
+    const rows = await server.runtime.queries.rows(server.runtime.db.connection, 'latest_alerts', { source: 'ed', statuses: listValue(['alert']), min_observed: 1 });
     const fentanylOhio = rows.filter((r) => r.measure === 'fentanyl' && r.geography === '39');
     expect(fentanylOhio.map((r) => r.period)).toContain('2024-05-31');
     expect(rows.filter((r) => r.geography === '21')).toEqual([]);

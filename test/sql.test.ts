@@ -161,13 +161,14 @@ describe('SQL files', () => {
       await insert('new', '2024-03-02T00:00:00Z', '2024-03-01', 'warning', 0.03);
       await insert('new', '2024-03-02T00:00:00Z', '2024-03-01', 'alert', 0.002);
       await insert('new', '2024-03-02T00:00:00Z', '2024-02-29', 'none', 0.4);
-      const rows = await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'all', statuses: listValue(['alert', 'warning']) });
+      const rows = await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'all', statuses: listValue(['alert', 'warning']), min_observed: 1 });
       // The latest run only, newest period first, alerts before warnings.
       expect(rows.map((r) => [r.run_id, r.period, r.status, r.p_value])).toEqual([
         ['new', '2024-03-01', 'alert', 0.002],
         ['new', '2024-03-01', 'warning', 0.03],
       ]);
-      expect(await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'deaths', statuses: listValue(['alert']) })).toEqual([]);
+      expect(await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'deaths', statuses: listValue(['alert']), min_observed: 1 })).toEqual([]);
+      expect(await runtime.queries.rows(runtime.db.connection, 'latest_alerts', { source: 'all', statuses: listValue(['alert']), min_observed: 10 })).toEqual([]);
       await runtime.db.connection.run(`DELETE FROM alerts`);
     },
   };

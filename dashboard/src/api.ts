@@ -49,6 +49,46 @@ export class ApiError extends Error {
 
 export const TOPOLOGY_URL = '/counties-albers-10m.json';
 
+/** Syndrome id → name, for labelling ED alerts. */
+export async function fetchSyndromeNames(signal?: AbortSignal): Promise<Map<string, string>> {
+  const body = (await (await request('/api/syndromes', 'application/json', signal)).json()) as { definitions?: { id: string; name: string; active: boolean }[] };
+  return new Map((body.definitions ?? []).filter((d) => d.active).map((d) => [d.id, `${d.name} (ED)`]));
+}
+
+/** One result of the latest detection run (GET /api/alerts). */
+export interface AlertRow {
+  source: 'deaths' | 'ed';
+  measure: string;
+  level: string;
+  geography: string;
+  period: string;
+  periodUnit: 'day' | 'week';
+  method: string;
+  observed: number;
+  expected: number | null;
+  pValue: number | null;
+  status: 'alert' | 'warning' | 'none' | 'insufficient';
+}
+
+/** Alerts and warnings with at least `minObserved` cases (one case after zeros is not worth a look). */
+export async function fetchAlerts(minObserved: number, signal?: AbortSignal): Promise<AlertRow[]> {
+  const body = (await (await request(`/api/alerts?source=all&status=alert,warning&min_observed=${minObserved}`, 'application/json', signal)).json()) as { alerts?: unknown };
+  if (!Array.isArray(body.alerts)) throw new ApiError('The server’s /api/alerts answer has no alerts list.', 200, '/api/alerts');
+  return body.alerts.map((a: Record<string, unknown>) => ({
+    source: a.source === 'ed' ? 'ed' : 'deaths',
+    measure: String(a.measure),
+    level: String(a.level),
+    geography: String(a.geography),
+    period: String(a.period),
+    periodUnit: a.period_unit === 'week' ? 'week' : 'day',
+    method: String(a.method),
+    observed: Number(a.observed),
+    expected: nullableNumber(a.expected),
+    pValue: nullableNumber(a.p_value),
+    status: a.status as AlertRow['status'],
+  }));
+}
+
 export async function fetchMeta(signal?: AbortSignal): Promise<Meta> {
   const body = await (await request('/api/meta', 'application/json', signal)).json();
   return parseMeta(body);

@@ -1,12 +1,16 @@
 // Wiring: metadata → filters (from the URL) → fetch → draw, again on every filter change.
-import { ApiError, fetchAggregates, fetchMeta, fetchTopology, type AggregateRow, type Meta } from './api.ts';
+import { ApiError, fetchAggregates, fetchAlerts, fetchMeta, fetchSyndromeNames, fetchTopology, type AggregateRow, type Meta } from './api.ts';
+import { alertList } from './charts/alert-list.ts';
 import { countyGeography, countyMap, summarizeCountyRows, type CountyGeography } from './charts/county-map.ts';
 import { nationalSeries } from './charts/national-series.ts';
 import { Controls, byId } from './controls.ts';
 import { defaultFilters, filtersToSearch, monthsBetween, parseFilters, type FilterBounds, type Filters } from './filters.ts';
 import { formatCount, formatPeriod, formatTimestamp } from './format.ts';
 import { Panel } from './panel.ts';
+import { placeName } from './places.ts';
 
+/** The alert list leaves out periods with fewer cases: one case after a run of zeros "alerts". */
+const MIN_ALERT_CASES = 3;
 const NO_RATE = 'There are deaths, but no population estimates for them, so no rate. Choose Count to see them.';
 
 interface View {
@@ -19,6 +23,7 @@ function startDashboard(document: Document): void {
   const controls = new Controls(document);
   const mapPanel = new Panel(byId(document, 'county-map', HTMLElement));
   const seriesPanel = new Panel(byId(document, 'national-series', HTMLElement));
+  const alertsPanel = new Panel(byId(document, 'alerts', HTMLElement));
   const dataInfo = byId(document, 'data-info', HTMLElement);
   const errorBanner = byId(document, 'error-banner', HTMLElement);
   const notice = byId(document, 'notice-banner', HTMLElement);
@@ -67,7 +72,25 @@ function startDashboard(document: Document): void {
       history.replaceState(null, '', filtersToSearch(filters));
     }
     controls.show(filters);
+    void loadAlerts();
     await load(filters);
+  }
+
+  /** The latest detection run's alerts and warnings: independent of the filters, loaded once. */
+  async function loadAlerts(): Promise<void> {
+    alertsPanel.loading();
+    try {
+      const [rows, syndromes] = await Promise.all([fetchAlerts(MIN_ALERT_CASES), fetchSyndromeNames()]);
+      const labels = new Map([...(meta?.measures ?? []).map((m): [string, string] => [m.key, m.label]), ...syndromes]);
+      const caption = `${formatCount(rows.filter((r) => r.status === 'alert').length)} alerts and ${formatCount(rows.filter((r) => r.status === 'warning').length)} warnings with at least ${MIN_ALERT_CASES} cases in the latest detection run`;
+      if (rows.length === 0) alertsPanel.empty('', 'No alerts or warnings in the latest detection run (or detection has not run yet).');
+      else {
+        const table = attempt(alertsPanel, () => alertList({ rows, measureLabel: (key) => labels.get(key) ?? key, placeName }));
+        if (table) alertsPanel.ready(table, caption, { rows: rows.length, total: rows.length });
+      }
+    } catch (error) {
+      alertsPanel.error(messageOf(error));
+    }
   }
 
   async function load(filters: Filters): Promise<void> {

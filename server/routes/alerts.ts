@@ -1,6 +1,6 @@
 /**
  * `GET /api/alerts`: the latest detection run's results (the detect job), alerts and warnings by
- * default. Each row: source, measure (death measure or syndrome), level and geography, period,
+ * default, with at least `min_observed` cases (default 1). Each row: source, measure (death measure or syndrome), level and geography, period,
  * method, observed, expected, threshold, p-value, status (ESSENCE colours), note.
  */
 import { listValue } from '@duckdb/node-api';
@@ -16,13 +16,14 @@ const QUERY = z.strictObject({
     .string()
     .default('alert,warning')
     .refine((v) => v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), `a comma-separated list of ${STATUSES.join(', ')}`),
+  min_observed: z.coerce.number().int().min(0).max(1_000_000).default(1),
 });
 
 export function alertRoutes({ db, queries }: AppServices): Router {
   const router = Router();
   router.get('/api/alerts', async (request, response) => {
-    const { source, status } = parseInput(QUERY, request.query);
-    const rows = await queries.rows(db.connection, 'latest_alerts', { source, statuses: listValue(status.split(',')) });
+    const { source, status, min_observed } = parseInput(QUERY, request.query);
+    const rows = await queries.rows(db.connection, 'latest_alerts', { source, statuses: listValue(status.split(',')), min_observed });
     response.json({ alerts: rows });
   });
   return router;

@@ -113,6 +113,18 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  test('lists the latest alerts of the detection run the demo made, each with its status in words', async () => {
+    await page.goto(server!.url);
+    await page.waitForFunction(() => document.querySelector('#alerts')?.getAttribute('data-state') === 'ready', undefined, { timeout: 30_000 });
+    const rows = await page.locator('#alerts tbody tr').count();
+    expect(rows).toBeGreaterThan(0);
+    const statuses = await page.locator('#alerts tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-status'), tr.querySelector('td')?.textContent]));
+    for (const [status, text] of statuses) expect(`${status}:${text}`).toMatch(/^(alert:Alert|warning:Warning)$/);
+    await expect(page.locator('#alerts [data-role="caption"]').textContent()).resolves.toMatch(/^[\d,]+ alerts and [\d,]+ warnings with at least 3 cases in the latest detection run$/);
+    await screenshot(page, 'dashboard-alerts');
+    expect(problems).toEqual([]);
+  });
+
   test('changing the measure refetches, redraws both charts and goes into the URL', async () => {
     await page.selectOption('#measure', 'synthetic_opioid');
     const after = await settled(page);

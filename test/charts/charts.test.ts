@@ -15,7 +15,7 @@ const CHANGED = fileURLToPath(new URL('../../test-artifacts/charts/', import.met
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the chart tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
-const CASES = ['county-map-count', 'county-map-rate', 'national-series-count', 'national-series-rate'];
+const CASES = ['county-map-count', 'county-map-rate', 'national-series-count', 'national-series-rate', 'alert-list'];
 
 /** Rounds numbers with decimals to 2 places, so last-digit float noise is not a change. */
 function normalize(html: string): string {

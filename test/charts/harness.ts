@@ -1,7 +1,9 @@
 // Runs in Chromium (bundled by charts.test.ts): draws each chart from fixed data and returns its
 // HTML, so the saved outputs show every change to what a chart draws.
 import type { Topology } from 'topojson-specification';
-import type { AggregateRow } from '../../dashboard/src/api.ts';
+import type { AggregateRow, AlertRow } from '../../dashboard/src/api.ts';
+import { alertList } from '../../dashboard/src/charts/alert-list.ts';
+import { placeName } from '../../dashboard/src/places.ts';
 import { countyGeography, countyMap, type CountyGeography } from '../../dashboard/src/charts/county-map.ts';
 import { nationalSeries } from '../../dashboard/src/charts/national-series.ts';
 
@@ -50,6 +52,13 @@ const nationRows: AggregateRow[] = [
 ];
 const months = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05'];
 
+// An ED alert with a tiny p, a death warning by week, a nation row, an alert without a p-value (EARS).
+const alertRows: AlertRow[] = [
+  { source: 'ed', measure: 'fentanyl', level: 'state', geography: '39', period: '2024-05-31', periodUnit: 'day', method: 'switch', observed: 30, expected: 2.4, pValue: 0.00002, status: 'alert' },
+  { source: 'ed', measure: 'all_drug', level: 'nation', geography: 'US', period: '2024-05-31', periodUnit: 'day', method: 'ears_c2', observed: 61, expected: 33.1, pValue: null, status: 'alert' },
+  { source: 'deaths', measure: 'synthetic_opioid', level: 'state', geography: '21', period: '2024-05-26', periodUnit: 'week', method: 'farrington', observed: 14, expected: 6.2, pValue: 0.031, status: 'warning' },
+];
+
 export function render(name: string, topology: Topology): string {
   const geography = midAtlantic(topology);
   const common = { measureLabel: 'All drug overdose deaths', width: 640 };
@@ -62,6 +71,8 @@ export function render(name: string, topology: Topology): string {
       return nationalSeries({ ...common, rows: nationRows, months, value: 'count' }).outerHTML;
     case 'national-series-rate':
       return nationalSeries({ ...common, rows: nationRows, months, value: 'rate' }).outerHTML;
+    case 'alert-list':
+      return alertList({ rows: alertRows, measureLabel: (key) => ({ fentanyl: 'Fentanyl overdose (ED)', all_drug: 'All drug overdose (ED)', synthetic_opioid: 'Synthetic opioids (T40.4)' })[key] ?? key, placeName }).outerHTML;
     default:
       throw new Error(`unknown chart case: ${name}`);
   }
