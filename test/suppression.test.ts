@@ -1,0 +1,262 @@
+/**
+ * Small-number suppression. The central check is an attacker: from the shown cells and totals it
+ * solves the table's row and column equations (Gaussian elimination) and reports every suppressed
+ * cell whose value the equations determine. It is independent of suppressTable's graph reasoning.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  isSuppressedCount,
+  rateReliability,
+  suppressTable,
+  type SuppressionReason,
+  type SuppressionTableInput,
+  type TableSuppression,
+} from '../pipeline/stats/rates/suppression.ts';
+
+/** Mulberry32, a seeded generator for the random tables (fixtures must be seeded). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Unknown {
+  label: string;
+  value: number;
+  hiddenBySuppression: boolean;
+}
+
+/**
+ * What a reader can solve for. Unknowns: suppressed cells and totals, plus totals the table does not
+ * show. Equations: each row sums to its total, each column to its total, the row totals and the
+ * column totals to the grand total. Returns the labels of suppressed values the equations determine,
+ * with the value solved (which must equal the true one).
+ */
+function recoverable(input: SuppressionTableInput, result: TableSuppression): { label: string; solved: number; actual: number }[] {
+  const { cells } = input;
+  const rows = cells.length;
+  const columns = cells[0]!.length;
+  const show = { rowTotals: true, columnTotals: true, grandTotal: true, ...input.show };
+  const rowTotal = cells.map((row) => row.reduce((s, v) => s + v, 0));
+  const columnTotal = cells[0]!.map((_, c) => cells.reduce((s, row) => s + row[c]!, 0));
+  const grand = rowTotal.reduce((s, v) => s + v, 0);
+
+  const unknowns: Unknown[] = [];
+  const index = new Map<string, number>();
+  const consider = (label: string, value: number, reason: SuppressionReason, shown: boolean) => {
+    if (reason !== null || !shown) {
+      index.set(label, unknowns.length);
+      unknowns.push({ label, value, hiddenBySuppression: reason !== null });
+    }
+  };
+  cells.forEach((row, r) => row.forEach((v, c) => consider(`cell ${r},${c}`, v, result.cells[r]![c]!, true)));
+  rowTotal.forEach((v, r) => consider(`row total ${r}`, v, result.rowTotals[r]!, show.rowTotals));
+  columnTotal.forEach((v, c) => consider(`column total ${c}`, v, result.columnTotals[c]!, show.columnTotals));
+  consider('grand total', grand, result.grandTotal, show.grandTotal);
+
+  // Each equation: Σ coefficient·term = 0 over its terms; known terms move to the right-hand side.
+  const equations: { label: string; coefficient: number; value: number }[][] = [];
+  for (let r = 0; r < rows; r++) {
+    equations.push([...cells[r]!.map((v, c) => ({ label: `cell ${r},${c}`, coefficient: 1, value: v })), { label: `row total ${r}`, coefficient: -1, value: rowTotal[r]! }]);
+  }
+  for (let c = 0; c < columns; c++) {
+    equations.push([...cells.map((row, r) => ({ label: `cell ${r},${c}`, coefficient: 1, value: row[c]! })), { label: `column total ${c}`, coefficient: -1, value: columnTotal[c]! }]);
+  }
+  equations.push([...rowTotal.map((v, r) => ({ label: `row total ${r}`, coefficient: 1, value: v })), { label: 'grand total', coefficient: -1, value: grand }]);
+  equations.push([...columnTotal.map((v, c) => ({ label: `column total ${c}`, coefficient: 1, value: v })), { label: 'grand total', coefficient: -1, value: grand }]);
+
+  const n = unknowns.length;
+  const matrix = equations.map((terms) => {
+    const row = new Array<number>(n + 1).fill(0);
+    for (const term of terms) {
+      const i = index.get(term.label);
+      if (i === undefined) row[n]! -= term.coefficient * term.value;
+      else row[i]! += term.coefficient;
+    }
+    return row;
+  });
+  // Reduced row echelon form with partial pivoting.
+  const pivotRowOf = new Array<number>(n).fill(-1);
+  let rank = 0;
+  for (let col = 0; col < n && rank < matrix.length; col++) {
+    let best = rank;
+    for (let r = rank + 1; r < matrix.length; r++) if (Math.abs(matrix[r]![col]!) > Math.abs(matrix[best]![col]!)) best = r;
+    if (Math.abs(matrix[best]![col]!) < 1e-9) continue;
+    [matrix[rank], matrix[best]] = [matrix[best]!, matrix[rank]!];
+    const pivot = matrix[rank]![col]!;
+    for (let k = 0; k <= n; k++) matrix[rank]![k]! /= pivot;
+    for (let r = 0; r < matrix.length; r++) {
+      if (r === rank) continue;
+      const factor = matrix[r]![col]!;
+      if (factor !== 0) for (let k = 0; k <= n; k++) matrix[r]![k]! -= factor * matrix[rank]![k]!;
+    }
+    pivotRowOf[col] = rank++;
+  }
+  const found: { label: string; solved: number; actual: number }[] = [];
+  unknowns.forEach((unknown, col) => {
+    if (!unknown.hiddenBySuppression || pivotRowOf[col] === -1) return;
+    const row = matrix[pivotRowOf[col]!]!;
+    // Determined iff its pivot row involves no other unknown (a free variable would change it).
+    if (row.every((v, k) => k === n || k === col || Math.abs(v) < 1e-9)) found.push({ label: unknown.label, solved: row[n]!, actual: unknown.value });
+  });
+  return found;
+}
+
+function suppressedCount(result: TableSuppression): number {
+  return result.cells.flat().filter((r) => r !== null).length;
+}
+
+describe('primary rules (NCHS / CDC WONDER)', () => {
+  it('suppresses sub-national counts 1-9, not 0 and not 10', () => {
+    expect([0, 1, 5, 9, 10, 250].map((n) => isSuppressedCount(n))).toEqual([false, true, true, true, false, false]);
+    expect(isSuppressedCount(4, { subnational: false })).toBe(false);
+    expect(() => isSuppressedCount(-2)).toThrow('count must be a non-negative integer, got -2');
+  });
+
+  it('suppresses rates on 1-9 deaths and flags rates on fewer than 20 as unreliable', () => {
+    expect([0, 1, 9, 10, 19, 20, 500].map((n) => rateReliability(n))).toEqual([
+      'unreliable', 'suppressed', 'suppressed', 'unreliable', 'unreliable', 'reliable', 'reliable',
+    ]);
+    expect(rateReliability(7, { subnational: false })).toBe('unreliable');
+  });
+});
+
+describe('the attacker (checker) itself', () => {
+  it('recovers a lone suppressed cell of a row, so it can catch a bad suppression', () => {
+    const input = { cells: [[12, 5, 30], [40, 22, 18]] };
+    const naive: TableSuppression = {
+      cells: [[null, 'primary', null], [null, null, null]],
+      rowTotals: [null, null],
+      columnTotals: [null, null, null],
+      grandTotal: null,
+    };
+    expect(recoverable(input, naive)).toEqual([{ label: 'cell 0,1', solved: 5, actual: 5 }]);
+  });
+
+  it('catches the bridge that "two per row and column" misses', () => {
+    // Two 2×2 blocks of hidden cells joined by one more hidden cell (0,2): every row and column
+    // has at least two hidden cells, yet the joining cell is determined.
+    const input = { cells: [[3, 12, 15, 30, 40], [14, 4, 50, 60, 35], [20, 30, 11, 16, 45], [25, 35, 17, 6, 55]] };
+    const h = 'primary' as const;
+    const joined: TableSuppression = {
+      cells: [
+        [h, h, h, null, null],
+        [h, h, null, null, null],
+        [null, null, h, h, null],
+        [null, null, h, h, null],
+      ],
+      rowTotals: [null, null, null, null],
+      columnTotals: [null, null, null, null, null],
+      grandTotal: null,
+    };
+    expect(recoverable(input, joined).map((f) => f.label)).toEqual(['cell 0,2']);
+    for (const f of recoverable(input, joined)) expect(f.solved).toBeCloseTo(f.actual, 9);
+  });
+});
+
+describe('complementary suppression', () => {
+  it('hides the smallest further cells so a lone 1-9 cannot be recovered', () => {
+    const input = {
+      cells: [
+        [12, 5, 30, 44],
+        [40, 22, 18, 13],
+        [25, 31, 11, 60],
+      ],
+    };
+    const result = suppressTable(input);
+    // The cheapest cycle through (0,1): 12 + 25 + 31 = 68 (the next, 30 + 18 + 22 = 70).
+    expect(result.cells).toEqual([
+      ['complementary', 'primary', null, null],
+      [null, null, null, null],
+      ['complementary', 'complementary', null, null],
+    ]);
+    expect(recoverable(input, result)).toEqual([]);
+  });
+
+  it('leaves a table alone when nothing is 1-9', () => {
+    const result = suppressTable({ cells: [[10, 20], [0, 30]] });
+    expect(suppressedCount(result)).toBe(0);
+    expect(result.rowTotals).toEqual([null, null]);
+  });
+
+  it('suppresses a total of 1-9 and protects it too', () => {
+    // County B has 6 deaths in all: its total is primary, and so are its cells.
+    const input = { cells: [[20, 31, 44], [2, 0, 4], [15, 27, 33]] };
+    const result = suppressTable(input);
+    expect(result.rowTotals[1]).toBe('primary');
+    expect(result.cells[1]).toEqual(['primary', null, 'primary']);
+    expect(recoverable(input, result)).toEqual([]);
+  });
+
+  it('with row totals not shown, needs the second cell only down the column', () => {
+    const input = { cells: [[12, 5, 30], [40, 22, 18], [25, 31, 11]], show: { rowTotals: false, grandTotal: false } };
+    const result = suppressTable(input);
+    expect(result.cells).toEqual([
+      [null, 'primary', null],
+      [null, 'complementary', null],
+      [null, null, null],
+    ]);
+    expect(recoverable(input, result)).toEqual([]);
+  });
+
+  it('never leaves a suppressed value recoverable in random county × month tables with state totals', () => {
+    const random = mulberry32(20_240_601);
+    for (let trial = 0; trial < 60; trial++) {
+      const rows = 2 + Math.floor(random() * 12);
+      const columns = 2 + Math.floor(random() * 11);
+      const sparsity = random();
+      const cells = Array.from({ length: rows }, () =>
+        Array.from({ length: columns }, () => (random() < sparsity * 0.5 ? Math.floor(random() * 10) : Math.floor(random() * 80))),
+      );
+      const input = { cells };
+      const result = suppressTable(input);
+      expect(recoverable(input, result), `trial ${trial}: ${JSON.stringify(cells)}`).toEqual([]);
+      // Every primary count is hidden, and every row and column with a hidden cell (totals included) has two.
+      cells.forEach((row, r) => row.forEach((v, c) => expect(result.cells[r]![c] === 'primary').toBe(v >= 1 && v <= 9)));
+      const lines = [
+        ...result.cells.map((row, r) => [...row, result.rowTotals[r]!]),
+        ...result.cells[0]!.map((_, c) => [...result.cells.map((row) => row[c]!), result.columnTotals[c]!]),
+        [...result.rowTotals, result.grandTotal],
+        [...result.columnTotals, result.grandTotal],
+      ];
+      for (const line of lines) {
+        const hidden = line.filter((x) => x !== null).length;
+        expect(hidden === 0 || hidden >= 2).toBe(true);
+      }
+    }
+  });
+
+  it('never leaves one recoverable when some totals are not shown', () => {
+    const random = mulberry32(7_070_707);
+    for (let trial = 0; trial < 40; trial++) {
+      const rows = 2 + Math.floor(random() * 8);
+      const columns = 2 + Math.floor(random() * 8);
+      const cells = Array.from({ length: rows }, () => Array.from({ length: columns }, () => Math.floor(random() * (random() < 0.4 ? 10 : 60))));
+      const input = { cells, show: { rowTotals: random() < 0.5, columnTotals: random() < 0.5, grandTotal: random() < 0.5 } };
+      const result = suppressTable(input);
+      expect(recoverable(input, result), `trial ${trial}: ${JSON.stringify(input)}`).toEqual([]);
+    }
+  });
+
+  it('prefers positive counts to zeros as complements', () => {
+    const input = { cells: [[5, 0, 14], [0, 0, 0], [16, 0, 18]] };
+    const result = suppressTable(input);
+    expect(result.cells).toEqual([
+      ['primary', null, 'complementary'],
+      [null, null, null],
+      ['complementary', null, 'complementary'],
+    ]);
+    expect(recoverable(input, result)).toEqual([]);
+  });
+
+  it('rejects ragged and negative tables', () => {
+    expect(() => suppressTable({ cells: [[1, 2], [3]] })).toThrow('row 1 has 1 cells, row 0 has 2');
+    expect(() => suppressTable({ cells: [[1, -2]] })).toThrow('count must be a non-negative integer, got -2');
+    expect(() => suppressTable({ cells: [] })).toThrow('suppressTable needs at least one row and one column');
+  });
+});
