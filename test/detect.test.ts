@@ -52,6 +52,14 @@ describe('detection job', () => {
     expect(new Set(rows.filter((r) => r.geography === '39' && r.measure === 'fentanyl').map((r) => r.period))).toEqual(new Set(['2024-05-30', '2024-05-31']));
   });
 
+  it('analyses up to the newest record, not up to today: days not yet arrived are not zeros', async () => {
+    await runDetection(server.runtime.db, server.runtime.queries, server.runtime.commitLock, new Date('2026-01-01T12:00:00Z'));
+    const rows = await server.runtime.queries.rows(server.runtime.db.connection, 'latest_alerts', { source: 'ed', statuses: listValue(['alert', 'warning', 'none', 'insufficient']), min_observed: 0 });
+    expect(rows[0]!.period).toBe('2024-05-31');
+    const surge = rows.filter((r) => r.measure === 'fentanyl' && r.geography === '39' && r.status === 'alert').map((r) => r.period);
+    expect(new Set(surge)).toEqual(new Set(['2024-05-30', '2024-05-31']));
+  });
+
   it('says plainly when death series have too little history for Farrington', async () => {
     const rows = await server.runtime.db.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM alerts WHERE source = 'deaths'`);
     // No certificates were loaded: there are no death series at all.

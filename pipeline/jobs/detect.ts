@@ -40,9 +40,15 @@ interface Result {
 export async function runDetection(db: Database, queries: QueryCatalog, commitLock: Mutex, today = new Date()): Promise<DetectSummary> {
   const runId = crypto.randomUUID();
   const results: Result[] = [];
+  // Each source is analysed up to the day after its newest record, never later: days whose records
+  // have not arrived yet are unknown, not zero (a false dip; and a demo set stays analysable).
+  const lastDeath = await firstDay(db, `SELECT max(death_date) AS first FROM certificates WHERE is_current`);
+  const lastVisit = await firstDay(db, `SELECT max(CAST(visit_datetime AS DATE)) AS first FROM ed_visits WHERE is_current`);
+  const deathsAsOf = lastDeath === null ? today : new Date(Math.min(today.getTime(), lastDeath.getTime() + 86_400_000));
+  const edAsOf = lastVisit === null ? today : new Date(Math.min(today.getTime(), lastVisit.getTime() + 86_400_000));
   // Deaths: six years of weeks back from the last complete week (Farrington wants b = 5 years),
   // but never before the first death loaded: weeks before the data are unknown, not zero.
-  const weekEnd = sundayOnOrBefore(today);
+  const weekEnd = sundayOnOrBefore(deathsAsOf);
   const firstDeath = await firstDay(db, `SELECT min(death_date) AS first FROM certificates WHERE is_current`);
   const weekStart = new Date(Math.max(weekEnd.getTime() - 6 * 364 * 86_400_000, firstDeath === null ? weekEnd.getTime() : sundayOnOrBefore(firstDeath).getTime()));
   for (const measure of OVERDOSE_MEASURES) {
@@ -55,7 +61,7 @@ export async function runDetection(db: Database, queries: QueryCatalog, commitLo
     }
   }
   // ED: a year of days back from yesterday.
-  const dayEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const dayEnd = new Date(Date.UTC(edAsOf.getUTCFullYear(), edAsOf.getUTCMonth(), edAsOf.getUTCDate()));
   const firstVisit = await firstDay(db, `SELECT min(CAST(visit_datetime AS DATE)) AS first FROM ed_visits WHERE is_current`);
   const dayStart = new Date(Math.max(dayEnd.getTime() - 365 * 86_400_000, firstVisit === null ? dayEnd.getTime() : firstVisit.getTime()));
   const syndromes = (await db.connection.runAndReadAll(`SELECT id FROM syndrome_definitions WHERE active ORDER BY id`)).getRowObjectsJson().map((r) => String(r.id));
@@ -107,6 +113,7 @@ async function store(db: Database, runId: string, results: readonly Result[]): P
   return summary;
 }
 
+/** The one date a query returns (column `first`), or null. */
 async function firstDay(db: Database, sql: string): Promise<Date | null> {
   const [row] = (await db.connection.runAndReadAll(sql)).getRowObjectsJson();
   return row?.first ? new Date(`${String(row.first)}T00:00:00Z`) : null;
