@@ -64,7 +64,9 @@ describe('ED batches', () => {
 });
 
 describe('syndrome definitions over HTTP', () => {
-  it('a user adds a definition; the next batch is evaluated against it; a bad query is a 400 naming the position', async () => {
+  it('a user adds a definition; visits already loaded and the next batch are evaluated against it; a bad query is a 400 naming the position', async () => {
+    // Loaded before the definition exists: re-evaluated after it is added.
+    expect((await upload('before.csv', `${HEADER}\nX0,F1,2024-04-30T10:00,30,M,39049,tranq wound left arm,,\n`)).body).toMatchObject({ recordsLoaded: 1 });
     const bad = await fetch(api('/api/syndromes'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -79,7 +81,16 @@ describe('syndrome definitions over HTTP', () => {
       body: JSON.stringify({ id: 'xylazine', name: 'Xylazine mentions', description: 'Any mention of xylazine or tranq', query: '^xylazine^,or,^tranq^' }),
     });
     expect(good.status).toBe(201);
-    expect(await good.json()).toEqual({ id: 'xylazine', version: 1, active: true });
+    expect(await good.json()).toEqual({ id: 'xylazine', version: 1, active: true, reevaluation: 'started' });
+    // The background recode run: wait for it in the job-run log.
+    for (let i = 0; i < 100; i++) {
+      const runs = await rows(`SELECT status FROM job_runs WHERE job = 'recode'`);
+      if (runs.length > 0 && runs[0]!.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await rows(`SELECT status FROM job_runs WHERE job = 'recode'`)).toEqual([{ status: 'succeeded' }]);
+    expect(await rows(`SELECT c.syndromes FROM ed_visits e JOIN coded_ed_visits c USING (record_id) WHERE e.visit_id = 'X0' AND c.is_current`)).toEqual([{ syndromes: ['xylazine'] }]);
+    expect(await rows(`SELECT count(*)::INTEGER AS n FROM coded_ed_visits c JOIN ed_visits e USING (record_id) WHERE e.visit_id = 'X0' AND NOT c.is_current`)).toEqual([{ n: 1 }]);
     const list = (await (await fetch(api('/api/syndromes'))).json()) as { definitions: { id: string; version: number; active: boolean; builtin: boolean }[] };
     expect(list.definitions.filter((d) => d.builtin).map((d) => d.id)).toEqual(['all_drug', 'benzodiazepine', 'cocaine', 'fentanyl', 'heroin', 'opioid', 'stimulant']);
     expect(list.definitions.find((d) => d.id === 'xylazine')).toMatchObject({ version: 1, active: true, builtin: false });

@@ -42,7 +42,7 @@ describe('SQL files', () => {
       // script, then prepare and run each commit statement in a transaction that is rolled back.
       const loader = readSqlFiles('loader');
       // Every commit script with the staging script it reads; timestamps bound as timestamps.
-      const pairs = [['create_certificate_staging', 'commit_certificates'], ['create_ed_staging', 'commit_ed_visits'], ['create_recode_staging', 'commit_recode']];
+      const pairs = [['create_certificate_staging', 'commit_certificates'], ['create_ed_staging', 'commit_ed_visits'], ['create_recode_staging', 'commit_recode'], ['create_ed_recode_staging', 'commit_ed_recode']];
       const covered = new Set(pairs.flat());
       expect([...loader.keys()].filter((name) => !covered.has(name))).toEqual([]);
       for (const [staging, commit] of pairs) {

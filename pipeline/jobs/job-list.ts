@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { processInbox } from './inbox.ts';
 import { runDetection } from './detect.ts';
+import { recodeStaleEd } from './recode-ed.ts';
 import { recodeStale } from './recode.ts';
 
 export interface JobDefinition {
@@ -28,9 +29,9 @@ export const JOBS: readonly JobDefinition[] = [
   },
   {
     name: 'recode',
-    description: 'code again the certificates an older coder or lexicon version coded (human corrections are kept)',
+    description: 'code again the certificates an older coder or lexicon version coded, and the ED visits coded or evaluated against other syndrome definitions (human corrections are kept)',
     schedule: (config) => config.jobs.recodeSchedule,
-    run: (r) => recodeStale(r.db, r.coder, r.commitLock),
+    run: async (r) => ({ deaths: await recodeStale(r.db, r.coder, r.commitLock), ed: await recodeStaleEd(r.db, r.edCoding.current(), r.commitLock) }),
   },
   {
     name: 'detect',

@@ -2,12 +2,15 @@
  * ED syndrome definitions: `GET /api/syndromes` lists every version (built-in and users' own,
  * which is active); `POST /api/syndromes` adds a new version of a definition (a new id starts at
  * version 1) in the ESSENCE free-text syntax and makes it active. Every ED visit loaded from then
- * on is evaluated against it; a query that does not parse is a 400 naming the position.
+ * on is evaluated against it, and the visits already loaded are re-evaluated in the background (a
+ * recode run); a query that does not parse is a 400 naming the position.
  */
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { SyndromeDefinitionInput } from '../../pipeline/coding/ed/syndromes/definition.ts';
 import { validateDefinition } from '../../pipeline/coding/ed/syndromes/definition.ts';
+import { recordJobRun } from '../../pipeline/jobs/job-runs.ts';
+import { recodeStaleEd } from '../../pipeline/jobs/recode-ed.ts';
 import { addDefinitionVersion, listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { AppServices } from '../services.ts';
@@ -26,7 +29,7 @@ const DEFINITION = z.strictObject({
   exclusions: PART,
 });
 
-export function syndromeRoutes({ db, edCoding, commitLock }: AppServices): Router {
+export function syndromeRoutes({ db, edCoding, commitLock, logger }: AppServices): Router {
   const router = Router();
   router.get('/api/syndromes', async (_request, response) => {
     response.json({ definitions: await listDefinitions(db.connection) });
@@ -39,7 +42,10 @@ export function syndromeRoutes({ db, edCoding, commitLock }: AppServices): Route
     if (errors.length > 0) throw new HttpError(400, `invalid definition ${input.id}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     const version = await commitLock.run(() => addDefinitionVersion(db.connection, input as Omit<SyndromeDefinitionInput, 'version'>, null));
     await edCoding.reload(db.connection);
-    response.status(201).location(`/api/syndromes`).json({ id: input.id, version, active: true });
+    // Every visit already loaded is evaluated against the new definition, in the background (the
+    // job-run log records it as a manual recode run).
+    void recordJobRun(db, 'recode', 'manual', () => recodeStaleEd(db, edCoding.current(), commitLock)).catch((error: unknown) => logger.error({ err: error }, 'ED recode after a definition change failed'));
+    response.status(201).location(`/api/syndromes`).json({ id: input.id, version, active: true, reevaluation: 'started' });
   });
   return router;
 }

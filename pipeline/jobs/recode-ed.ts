@@ -1,0 +1,88 @@
+/**
+ * Recoding ED visits: a visit whose current automated result came from another ED coder or
+ * lexicon version, or was evaluated against another set of active syndrome definitions, is coded
+ * and evaluated again, a chunk at a time, each chunk in one transaction; the earlier result is
+ * kept. So every visit ends up evaluated against every active definition, including one a user
+ * added after the visit was loaded.
+ */
+import { BIGINT, VARCHAR } from '@duckdb/node-api';
+import type { EdCoding } from '../ingest/ed-staging.ts';
+import { codeEdVisit } from '../ingest/ed-staging.ts';
+import type { Mutex } from '../ingest/mutex.ts';
+import type { EdVisit } from '../records/ed-visit.ts';
+import { ChunkAppender } from '../store/chunk-appender.ts';
+import type { Database } from '../store/database.ts';
+import { readSqlFiles, runScript } from '../store/sql-files.ts';
+
+export interface EdRecodeSummary {
+  coder: string;
+  syndromeSet: string;
+  recoded: number;
+  /** Of those, how many got another set of syndromes. */
+  syndromesChanged: number;
+  chunks: number;
+}
+
+const loaderSql = readSqlFiles('loader');
+
+const SELECT_STALE = `
+SELECT e.record_id, e.visit_id, e.facility_id, strftime(e.visit_datetime, '%Y-%m-%dT%H:%M:%S') AS visit_datetime, e.age, e.sex,
+  e.patient_county_fips, e.chief_complaint, e.triage_note, e.discharge_diagnoses, c.syndromes AS previous_syndromes
+FROM coded_ed_visits c JOIN ed_visits e USING (record_id)
+WHERE c.is_current AND c.coder LIKE 'vigil-ed-coder/%'
+  AND (c.coder <> $coder OR c.lexicon_version <> $lexicon_version OR c.syndrome_set <> $syndrome_set)
+  AND e.record_id > $after
+ORDER BY e.record_id
+LIMIT $limit`;
+
+export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: Mutex, chunkSize = 20_000): Promise<EdRecodeSummary> {
+  const summary: EdRecodeSummary = { coder: coding.coder.coderVersion, syndromeSet: coding.syndromeSet, recoded: 0, syndromesChanged: 0, chunks: 0 };
+  const connection = await db.connect();
+  const versions = { coder: coding.coder.coderVersion, lexicon_version: coding.coder.lexiconVersion, syndrome_set: coding.syndromeSet };
+  try {
+    let after = 0n;
+    for (;;) {
+      const rows = (await connection.runAndReadAll(SELECT_STALE, { ...versions, after, limit: chunkSize })).getRowObjectsJson();
+      if (rows.length === 0) break;
+      after = BigInt(String(rows[rows.length - 1]!.record_id));
+      await runScript(connection, loaderSql.get('create_ed_recode_staging')!);
+      const appender = await ChunkAppender.create(connection, 'staging_ed_recode', [BIGINT, VARCHAR]);
+      try {
+        for (const row of rows) {
+          const visit: EdVisit = {
+            visitId: String(row.visit_id),
+            facilityId: String(row.facility_id),
+            visitDatetime: String(row.visit_datetime),
+            age: row.age === null ? null : Number(row.age),
+            sex: (row.sex as EdVisit['sex']) ?? null,
+            patientCountyFips: row.patient_county_fips === null ? null : String(row.patient_county_fips),
+            chiefComplaint: row.chief_complaint === null ? null : String(row.chief_complaint),
+            triageNote: row.triage_note === null ? null : String(row.triage_note),
+            dischargeDiagnoses: (row.discharge_diagnoses as string[] | null) ?? [],
+          };
+          const { coded, syndromes, contract } = codeEdVisit(visit, coding);
+          const previous = (row.previous_syndromes as string[] | null) ?? [];
+          if (previous.length !== syndromes.length || previous.some((s, i) => s !== syndromes[i])) summary.syndromesChanged++;
+          appender.add([BigInt(String(row.record_id)), JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] })]);
+          summary.recoded++;
+        }
+      } finally {
+        appender.close();
+      }
+      await commitLock.run(async () => {
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          await runScript(connection, loaderSql.get('commit_ed_recode')!, { ...versions, coded_at: new Date().toISOString() });
+          await connection.run('COMMIT');
+        } catch (error) {
+          await connection.run('ROLLBACK');
+          throw error;
+        }
+      });
+      summary.chunks++;
+    }
+  } finally {
+    connection.closeSync();
+  }
+  return summary;
+}
