@@ -120,6 +120,16 @@ describe('SQL files', () => {
         { geography: 'US', period: '2024-01', deaths: 4, population: population('US', 2024), rate_per_100k: rate(4, 'US') },
         { geography: 'US', period: '2024-02', deaths: 6, population: population('US', 2024), rate_per_100k: rate(6, 'US') },
       ]);
+      // MMWR weeks (named by their Sunday) and years.
+      expect((await run({ measure: 'all_overdose', geography: 'state', unit: 'week' })).map((r) => [r.geography, r.period, r.deaths])).toEqual([
+        ['21', '2024-01-14', 1],
+        ['21', '2024-02-18', 1],
+        ['39', '2023-12-31', 1],
+        ['39', '2024-01-07', 1],
+        ['39', '2024-01-28', 1],
+        ['39', '2024-02-11', 1],
+      ]);
+      expect((await run({ measure: 'all_deaths', geography: 'nation', unit: 'year' })).map((r) => [r.period, r.deaths])).toEqual([['2024', 10]]);
       // A range that excludes February.
       expect((await run({ measure: 'cocaine', geography: 'county', unit: 'total', to: '2024-02-01' })).map((r) => [r.geography, r.deaths])).toEqual([
         ['21111', 1],

@@ -34,7 +34,7 @@ export async function aggregateRoutes({ db, queries }: AppServices): Promise<Rou
     .object({
       measure: z.enum(measures as [string, ...string[]]).default('all_overdose'),
       geography: z.enum(['county', 'state', 'nation']).default('county'),
-      unit: z.enum(['month', 'total']).default('month'),
+      unit: z.enum(['week', 'month', 'year', 'total']).default('month'),
       from: month.optional(),
       to: month.optional(),
       format: z.enum(['json', 'arrow']).optional(),

@@ -2,7 +2,7 @@
 -- rate per 100,000 over the period (not annualised).
 --   $measure    a death_measures.measure key
 --   $geography  'county' | 'state' | 'nation'
---   $unit       'month' | 'total' (the whole range as one period)
+--   $unit       'week' (MMWR week, the Sunday it starts) | 'month' | 'year' | 'total' (the whole range as one period)
 --   $from, $to  DATE range [from, to)
 -- Deaths count by county of residence, as NCHS counts them (measure_deaths: current, non-void
 -- certificate versions and their current coding). The population is that of the period's latest
@@ -14,7 +14,11 @@ WITH deaths AS (
       WHEN 'state' THEN substr(c.residence_county_fips, 1, 2)
       ELSE 'US'
     END AS geography,
-    CASE WHEN $unit = 'month' THEN strftime(c.death_date, '%Y-%m') END AS period,
+    CASE $unit
+      WHEN 'week' THEN strftime(mmwr_week_start(c.death_date), '%Y-%m-%d')
+      WHEN 'month' THEN strftime(c.death_date, '%Y-%m')
+      WHEN 'year' THEN strftime(c.death_date, '%Y')
+    END AS period,
     year(c.death_date) AS year
   FROM measure_deaths($measure) c
   WHERE c.death_date >= $from AND c.death_date < $to
