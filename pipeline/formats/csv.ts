@@ -71,9 +71,11 @@ export class CsvParser {
       const fields: string[] = [];
       let p = pos;
       let complete = false;
+      let quoted = false;
       for (;;) {
         if (p < n && text.charCodeAt(p) === QUOTE) {
           // Quoted field: scan to the closing quote, unescaping "".
+          quoted = true;
           let value = '';
           let q = p + 1;
           for (;;) {
@@ -127,8 +129,8 @@ export class CsvParser {
       }
       if (complete) {
         this.line = startLine + lineBreaks;
-        // A blank line is not a record.
-        if (!(fields.length === 1 && fields[0] === '')) out.push({ line: startLine, fields });
+        // A blank line is not a record (a line holding only "" is: one empty field).
+        if (!(fields.length === 1 && fields[0] === '' && !quoted)) out.push({ line: startLine, fields });
         pos = p;
       }
     }
@@ -167,13 +169,14 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord[]> {
   if (last.length > 0) yield last;
 }
 
-/** Quotes a field only when it must be (comma, quote, line break, or surrounding space). */
+/** Quotes a field only when it must be (comma, quote, line break, surrounding space, or a leading U+FEFF). */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const s = typeof value === 'string' ? value : String(value);
   if (s.length === 0) return s;
   // A character scan instead of a regex: writers call this for every field of millions of rows.
-  let mustQuote = s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32;
+  // A leading U+FEFF is quoted too: at the start of a file a reader takes it for a byte-order mark.
+  let mustQuote = s.charCodeAt(0) === 32 || s.charCodeAt(0) === 0xfeff || s.charCodeAt(s.length - 1) === 32;
   for (let i = 0; !mustQuote && i < s.length; i++) {
     const c = s.charCodeAt(i);
     mustQuote = c === QUOTE || c === COMMA || c === LF || c === CR;
@@ -182,7 +185,9 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
-  return values.map(csvField).join(',') + '\n';
+  const line = values.map(csvField).join(',');
+  // One empty field alone would be a blank line, which readers skip (CsvParser does): quote it.
+  return (line === '' && values.length === 1 ? '""' : line) + '\n';
 }
 
 /**

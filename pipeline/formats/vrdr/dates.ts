@@ -9,12 +9,13 @@ import { child, items, str, VRDR, type Node, type Problems } from './fhir-json.t
 // The calendar date is the one written, before any time zone: a death at 23:30-05:00 is that day.
 const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
-const PART_URLS: Record<string, keyof DateParts | 'time'> = {
+// Null prototype: URLs come from the file (`constructor` must not be a part).
+const PART_URLS: Record<string, keyof DateParts | 'time'> = Object.assign(Object.create(null), {
   [`${VRDR}Date-Year`]: 'year',
   [`${VRDR}Date-Month`]: 'month',
   [`${VRDR}Date-Day`]: 'day',
   [`${VRDR}Date-Time`]: 'time',
-};
+});
 const PARTIAL_URLS = [`${VRDR}PartialDateTime`, `${VRDR}PartialDate`];
 
 function checked(parts: DateParts, at: Node, problems: Problems): DateParts {

@@ -74,7 +74,8 @@ export function readMessageHeader<T extends string>(bundle: Node, problems: Prob
   }
   problems.check();
   const eventUri = child(first, 'eventUri');
-  const type = accepted[str(eventUri) ?? ''];
+  const uri = str(eventUri) ?? '';
+  const type = Object.hasOwn(accepted, uri) ? accepted[uri] : undefined; // not `constructor` and the like
   if (eventUri.value === undefined) problems.add(eventUri, 'missing: the message type is required');
   else if (type === undefined) problems.add(eventUri, `${JSON.stringify(eventUri.value)} is not ${what}`);
   const id = str(child(first, 'id'));

@@ -18,18 +18,19 @@ export const LOINC = {
 } as const;
 
 // SNOMED CT manner-of-death codes, as vrdr-dotnet maps IJE MANNER (FORMATS.md).
-const MANNER_BY_SNOMED: Record<string, Manner> = {
+// Null-prototype tables: codes come from the file, and `__proto__` or `constructor` must not be found.
+const MANNER_BY_SNOMED: Record<string, Manner> = Object.assign(Object.create(null), {
   '38605008': 'N',
   '7878000': 'A',
   '44301001': 'S',
   '27935005': 'H',
   '185973002': 'P',
   '65037004': 'C',
-};
+});
 const MANNER_CODES = '38605008 natural, 7878000 accident, 44301001 suicide, 27935005 homicide, 185973002 pending, 65037004 undetermined';
 
 // UCUM units of the age quantity, as years per unit (under one year is age 0).
-const YEARS_PER_UNIT: Record<string, number> = { a: 1, mo: 12, wk: 52, d: 365, h: 8766, min: 525960 };
+const YEARS_PER_UNIT: Record<string, number> = Object.assign(Object.create(null), { a: 1, mo: 12, wk: 52, d: 365, h: 8766, min: 525960 });
 const MAX_AGE = 130;
 
 export function age(observation: Node | undefined, problems: Problems): number | null {
@@ -82,7 +83,7 @@ export function injuryPlace(observation: Node): string | null {
   return place ? (conceptText(place) ?? str(child(place, 'valueString'))) : null;
 }
 
-const SEX_CODES: Record<string, Sex> = { m: 'M', male: 'M', f: 'F', female: 'F', u: 'U', unk: 'U', unknown: 'U' };
+const SEX_CODES: Record<string, Sex> = Object.assign(Object.create(null), { m: 'M', male: 'M', f: 'F', female: 'F', u: 'U', unk: 'U', unknown: 'U' });
 
 /** Sex at death (NVSS-SexAtDeath extension, the IJE SEX of VRDR STU2.2+), else Patient.gender. */
 export function sex(patient: Node, problems: Problems): Sex | null {

@@ -14,7 +14,8 @@ export interface Token {
   position: number;
 }
 
-const KEYWORDS: Record<string, TokenKind> = {
+// Null prototype: a term such as `constructor` or `toString` is not a keyword.
+const KEYWORDS: Record<string, TokenKind> = Object.assign(Object.create(null), {
   and: 'and',
   or: 'or',
   andnot: 'andnot',
@@ -22,7 +23,7 @@ const KEYWORDS: Record<string, TokenKind> = {
   ')': 'close',
   isnull: 'isnull',
   isblank: 'isblank',
-};
+});
 
 const COMMA_WORD = '[comma]';
 

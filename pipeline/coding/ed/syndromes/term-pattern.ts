@@ -62,6 +62,8 @@ export function parseTerm(query: string, text: string, position: number): TermPa
   return { pieces, anchoredStart: anchoredStart && !wordStart, anchoredEnd: anchoredEnd && !wordEnd, wordStart, wordEnd };
 }
 
+const single = (lower: string, written: string) => (lower.length === 1 ? lower : written);
+
 function parseClass(body: string, fail: (offset: number, detail: string) => never): TermPiece {
   if (body === '') fail(-1, 'expected at least one character inside "[]"');
   // SQL Server reads [^...] as "none of"; in ESSENCE ^ is the wildcard, so the meaning is unclear.
@@ -72,9 +74,12 @@ function parseClass(body: string, fail: (offset: number, detail: string) => neve
     const c = body[j]!.toLowerCase();
     const next = body[j + 2];
     if (body[j + 1] === '-' && next !== undefined) {
-      const hi = next.toLowerCase();
-      if (hi < c) fail(j, `expected a range from low to high inside "[...]", found "${body.slice(j, j + 3)}"`);
-      ranges.push([c, hi]);
+      // A range's ends must stay one character each: 'İ'.toLowerCase() is two, and would make
+      // the RegExp class invalid; such an end is kept as written.
+      const lo = single(c, body[j]!);
+      const hi = single(next.toLowerCase(), next);
+      if (hi < lo) fail(j, `expected a range from low to high inside "[...]", found "${body.slice(j, j + 3)}"`);
+      ranges.push([lo, hi]);
       j += 2;
     } else chars += c;
   }
