@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { detectDeathFormat } from '../pipeline/formats/detect-death-format.ts';
 import { compileQuery } from '../pipeline/coding/ed/syndromes/query-set.ts';
 import { formatQuery, SyntaxQueryError, type QueryNode } from '../pipeline/coding/ed/syndromes/query-ast.ts';
 import { parseQuery } from '../pipeline/coding/ed/syndromes/query-parser.ts';
 import { FileFormatError, readCertificateCsv, type CertificateReadResult } from '../pipeline/formats/certificate-csv.ts';
 import { csvLine, CsvParser, CsvSyntaxError, countLineBreaks, readCsv, type CsvRecord } from '../pipeline/formats/csv.ts';
-import { readEdFeed, type EdFeedResult } from '../pipeline/formats/ed-feed.ts';
+import { detectEdFormat, readEdFeed, type EdFeedResult } from '../pipeline/formats/ed-feed.ts';
 import { readAdtMessages, readHl7Visits, type AdtMessageResult } from '../pipeline/formats/hl7/read-hl7.ts';
 import { splitHl7, type RawMessage } from '../pipeline/formats/hl7/mllp.ts';
 import type { Hl7VisitResult } from '../pipeline/formats/hl7/visits.ts';
@@ -631,5 +632,13 @@ describe('ESSENCE query syntax (property)', () => {
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('reads the word %j as a term', (word) => {
     expect(parseQuery(word)).toMatchObject({ kind: 'term', text: word });
     expect(compileQuery(`fent,or,${word}`)(word)).toBe(true);
+  });
+});
+
+describe('format lookups keyed by what a file says', () => {
+  it('an extension named like an Object member is not found in the tables', () => {
+    expect(detectEdFormat('', 'feed.constructor')).toBe('ed-csv');
+    expect(detectDeathFormat('', 'file.__proto__')).toBe('csv');
+    expect(detectDeathFormat('', 'file.toString')).toBe('csv');
   });
 });

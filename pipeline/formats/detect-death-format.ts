@@ -7,7 +7,7 @@
 export type DeathFormat = 'csv' | 'ije' | 'vrdr';
 
 const IJE_START = /^[\d ]{4}[A-Za-z]{2}[\d ]{6}[01 ]/;
-const BY_EXTENSION: Record<string, DeathFormat> = { json: 'vrdr', ije: 'ije', mor: 'ije', csv: 'csv' };
+const BY_EXTENSION: Record<string, DeathFormat> = Object.assign(Object.create(null) as Record<string, DeathFormat>, { json: 'vrdr', ije: 'ije', mor: 'ije', csv: 'csv' });
 
 export function detectDeathFormat(firstBytes: Uint8Array | string, fileName: string): DeathFormat {
   const raw = typeof firstBytes === 'string' ? firstBytes : Buffer.from(firstBytes).toString('utf8');

@@ -28,7 +28,7 @@ export function readEdFeed(input: Readable, format: EdFormat): AsyncGenerator<Ed
   }
 }
 
-const BY_EXTENSION: Record<string, EdFormat> = { hl7: 'hl7', mllp: 'hl7', ndjson: 'ed-ndjson', jsonl: 'ed-ndjson', csv: 'ed-csv' };
+const BY_EXTENSION: Record<string, EdFormat> = Object.assign(Object.create(null) as Record<string, EdFormat>, { hl7: 'hl7', mllp: 'hl7', ndjson: 'ed-ndjson', jsonl: 'ed-ndjson', csv: 'ed-csv' });
 
 /**
  * Which reader an ED feed needs, from its first bytes (a few hundred are plenty; content decides

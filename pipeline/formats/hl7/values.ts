@@ -54,7 +54,8 @@ export function countyFips(county: string, state: string): Checked<string> {
 }
 
 // The UCUM age units the PHIN guide asks for in OBX-6 (with UNK for unknown), as days.
-const AGE_UNITS: Record<string, number> = { a: 365.25, mo: 365.25 / 12, wk: 7, d: 1 };
+// No prototype: a unit read from a message ("constructor") must not find Object's members.
+const AGE_UNITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { a: 365.25, mo: 365.25 / 12, wk: 7, d: 1 });
 
 /** OBX 21612-7 age and its OBX-6 unit → whole years; null for an unknown age (UNK). `inUnit`: the unit is what is wrong. */
 export function ageInYears(value: string, unit: string): Checked<number | null> & { inUnit?: true } {
