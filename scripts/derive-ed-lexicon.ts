@@ -5,12 +5,17 @@
  *   npx tsx scripts/derive-ed-lexicon.ts           # write data/*.tsv and data/version.json
  *   npx tsx scripts/derive-ed-lexicon.ts --check   # exit 1 when the committed tables differ
  *
+ * Either way it then checks that every code the coder can build from the tables is in the FY2025
+ * code list (exit 1 naming the ones that are not).
+ *
  * Files are written to a temporary name and renamed; version.json keeps its version string when
  * the tables did not change.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
 import { deriveEdTables, ED_DIR, sha256, TABLE_FILES } from './ed-lexicon/derive.ts';
+import { codesMissingFromCodeList } from './ed-lexicon/verify.ts';
 
 const check = process.argv.includes('--check');
 const derived = deriveEdTables();
@@ -43,3 +48,11 @@ if (check) {
   }
   process.stderr.write(`wrote ${TABLE_FILES.join(', ')}; version ${version}\n`);
 }
+
+// The committed tables (as just written, or as checked) may only yield real ICD-10-CM codes.
+const missing = codesMissingFromCodeList(ICD10CM_DIR);
+if (missing.length > 0) {
+  process.stderr.write(`codes the ED coder could emit that ICD-10-CM FY2025 does not have: ${missing.join(', ')}\n`);
+  process.exit(1);
+}
+process.stderr.write('every code the ED coder can emit is in the ICD-10-CM FY2025 code list\n');
