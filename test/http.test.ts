@@ -31,7 +31,7 @@ describe('HTTP API', () => {
   it('answers health with the schema version', async () => {
     const response = await fetch(api('/api/health'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', schemaVersion: 7 });
+    expect(await response.json()).toMatchObject({ status: 'ok', schemaVersion: 8 });
   });
 
   it('loads a good file and answers with the batch id and report', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createDeathCoder } from '../coding/deaths/index.ts';
 import { toContractJson } from '../coding/deaths/types.ts';
 import { detectDeathFormat } from '../formats/detect-death-format.ts';
+import { readFileHead } from '../formats/file-head.ts';
 import { writeIjeCodes } from '../formats/ije/write-ije.ts';
 import { readDeathRecords } from '../ingest/death-formats.ts';
 import { UsageError } from './usage-error.ts';
@@ -15,10 +16,8 @@ import { UsageError } from './usage-error.ts';
  */
 export async function codeDeathsCommand(file: string, options: { ijeOut?: string } = {}): Promise<number> {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const head = Buffer.alloc(64 * 1024);
-  const handle = fs.openSync(file, 'r');
-  const format = ((f) => (f === 'csv' ? 'certificate-csv' : f))(detectDeathFormat(head.subarray(0, fs.readSync(handle, head, 0, head.length, 0)), file));
-  fs.closeSync(handle);
+  const head = readFileHead(file);
+  const format = ((f) => (f === 'csv' ? 'certificate-csv' : f))(detectDeathFormat(head, file));
   // Records written back are separated as the file separates them (IJE files come both ways).
   const separator = head[5000] === 13 && head[5001] === 10 ? '\r\n' : head[5000] === 10 ? '\n' : '';
   if (options.ijeOut && format !== 'ije') throw new UsageError(`--ije needs an IJE mortality file; ${file} reads as ${format}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createEdCoder } from '../coding/ed/index.ts';
 import { createSyndromeEngine } from '../coding/ed/syndromes/engine.ts';
 import { detectEdFormat, formatEdErrors, readEdFeed } from '../formats/ed-feed.ts';
+import { readFileHead } from '../formats/file-head.ts';
 import { codeEdVisit } from '../ingest/ed-staging.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -13,10 +14,7 @@ import { UsageError } from './usage-error.ts';
  */
 export async function codeEdCommand(file: string): Promise<number> {
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const head = Buffer.alloc(4096);
-  const handle = fs.openSync(file, 'r');
-  const format = detectEdFormat(head.subarray(0, fs.readSync(handle, head, 0, head.length, 0)), file);
-  fs.closeSync(handle);
+  const format = detectEdFormat(readFileHead(file), file);
   const coding = { coder: createEdCoder(), syndromes: createSyndromeEngine(), syndromeSet: '' };
   let rejected = 0;
   for await (const results of readEdFeed(fs.createReadStream(file), format)) {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { DeathCoder } from '../coding/deaths/types.ts';
 import { FileFormatError } from '../formats/certificate-csv.ts';
 import type { Database } from '../store/database.ts';
+import { inTransaction } from '../store/transaction.ts';
 import { readBatchReport, type BatchReport } from './batch-report.ts';
 import type { CodingPool } from './coding-pool.ts';
 import type { EdCoding } from './ed-staging.ts';
@@ -108,8 +109,7 @@ export async function runBatch(context: IngestContext, batch: IncomingBatch, pla
 }
 
 async function commitBatch(connection: DuckDBConnection, plan: BatchPlan, batch: IncomingBatch, staged: StagedCounts, log: Logger): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     const loaded = await plan.commit(connection, batch, log);
     await connection.run(
       `UPDATE batches SET status = 'loaded', finished_at = now(), records_read = $read, records_loaded = $loaded,
@@ -117,11 +117,7 @@ async function commitBatch(connection: DuckDBConnection, plan: BatchPlan, batch:
        WHERE batch_id = $batch_id`,
       { read: staged.recordsRead, loaded, valid: staged.recordsValid, rejected: staged.recordsRejected, batch_id: batch.batchId },
     );
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 async function findLoadedBatchBySha(connection: DuckDBConnection, sha256: string, kind: BatchPlan['kind']): Promise<string | null> {

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { FileFormatError, readCertificateCsv } from '../formats/certificate-csv.ts';
 import { readIje } from '../formats/ije/read-ije.ts';
 import { readVrdr, VrdrFormatError } from '../formats/vrdr/read-vrdr.ts';
-import { certificateBlock, nchsRecordId, type DeathRecordResult } from './death-records.ts';
+import { certificateBlock, fromTemplateResult, nchsRecordId, type DeathRecordResult } from './death-records.ts';
 
 export async function* readIjeRecords(input: Readable): AsyncGenerator<DeathRecordResult[]> {
   for await (const results of readIje(input)) {
@@ -98,8 +98,6 @@ export async function* readDeathRecords(input: Readable, format: 'certificate-cs
   if (format === 'ije') yield* readIjeRecords(input);
   else if (format === 'vrdr') yield* readVrdrRecords(input);
   else {
-    for await (const results of readCertificateCsv(input)) {
-      yield results.map((r): DeathRecordResult => (r.ok ? { ok: true, line: r.line, certificate: r.certificate, voided: false, messageId: null } : r));
-    }
+    for await (const results of readCertificateCsv(input)) yield results.map(fromTemplateResult);
   }
 }

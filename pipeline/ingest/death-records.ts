@@ -7,6 +7,7 @@
  */
 import type { DeathCoder } from '../coding/deaths/types.ts';
 import { codedJson } from './coded-json.ts';
+import type { CertificateReadResult } from '../formats/certificate-csv.ts';
 import type { FieldError } from '../records/certificate-schema.ts';
 import { certificateToRow, type Certificate } from '../records/certificate.ts';
 import type { ErrorRow, StagedBatch, StagingRow } from './staging-rows.ts';
@@ -33,6 +34,11 @@ export interface DeathRecord {
 }
 
 export type DeathRecordResult = ({ ok: true } & DeathRecord) | { ok: false; line: number; recordId: string | null; errors: FieldError[] };
+
+/** A certificate template result as a death record: template records are never voids and come in no FHIR message. */
+export function fromTemplateResult(result: CertificateReadResult): DeathRecordResult {
+  return result.ok ? { ok: true, line: result.line, certificate: result.certificate, voided: false, messageId: null } : result;
+}
 
 /** Codes each record (a void has nothing to code) and lays it out for staging_certificates. */
 export function stageDeathRecords(results: readonly DeathRecordResult[], coder: DeathCoder, jurisdiction: string | null): StagedBatch {

@@ -10,6 +10,7 @@ import { runBatch, type BatchPlan, type IncomingBatch, type IngestContext } from
 import { certificateCsvPlan, deathRecordPlan } from './certificate-batch.ts';
 import { FileFormatError } from '../formats/certificate-csv.ts';
 import { detectFormat } from '../formats/detect-format.ts';
+import { readFileHead } from '../formats/file-head.ts';
 import { edPlan } from './ed-batch.ts';
 import type { BatchReport } from './batch-report.ts';
 import { adoptRawFile, newBatchId, sha256Of, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
@@ -47,17 +48,6 @@ interface Tracked {
 /** Extensions of the formats the inbox loads (.txt is left alone: offices drop notes there). */
 const LOADABLE_EXTENSIONS = new Set(['.csv', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
 
-/** Which reader a stored raw file needs, from its first bytes and its name. */
-function formatOf(rawPath: string, fileName: string): string {
-  const handle = fs.openSync(rawPath, 'r');
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    const read = fs.readSync(handle, head, 0, head.length, 0);
-    return detectFormat(head.subarray(0, read), fileName);
-  } finally {
-    fs.closeSync(handle);
-  }
-}
 
 export class IngestService {
   private readonly running = new Map<string, Tracked>();
@@ -196,7 +186,7 @@ export class IngestService {
         tracked.bytesRead = bytes;
         request.onProgress?.(records, bytes);
       },
-    }, this.planOrReject(formatOf(raw.path, request.fileName)));
+    }, this.planOrReject(detectFormat(readFileHead(raw.path), request.fileName)));
   }
 }
 

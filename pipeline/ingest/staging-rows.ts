@@ -3,10 +3,9 @@
  * same code whether it runs on the main thread or in a coding worker.
  */
 import type { DeathCoder } from '../coding/deaths/types.ts';
-import { codedJson } from './coded-json.ts';
+import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
 import { mapRecord, validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
-import { certificateToRow } from '../records/certificate.ts';
 
 /** [line, certificate JSON, coded JSON (NDJSON contract; '{}' for a void), is drug overdose, voided, FHIR message id] */
 export type StagingRow = [number, string, string, boolean, boolean, string | null];
@@ -53,19 +52,5 @@ export function stageCsvText(request: CsvTextRequest, coder: DeathCoder): Staged
  * an office loads its own certificates only.
  */
 export function stageRecords(records: readonly CertificateRowRecord[], coder: DeathCoder, jurisdiction: string | null = null): StagedBatch {
-  const batch: StagedBatch = { rows: [], errors: [], rejected: 0 };
-  for (const record of records) {
-    const result = validateRowRecord(record);
-    if (result.ok && jurisdiction !== null && result.certificate.jurisdiction !== jurisdiction) {
-      batch.rejected++;
-      batch.errors.push([result.line, result.certificate.certificateId, 'jurisdiction', `the record is for ${result.certificate.jurisdiction}; this batch may hold ${jurisdiction} records only`]);
-    } else if (result.ok) {
-      const coded = codedJson(result.certificate, coder);
-      batch.rows.push([result.line, JSON.stringify(certificateToRow(result.certificate)), coded.json, coded.overdose, false, null]);
-    } else {
-      batch.rejected++;
-      for (const error of result.errors) batch.errors.push([result.line, result.recordId, error.field || null, error.message]);
-    }
-  }
-  return batch;
+  return stageDeathRecords(records.map((record) => fromTemplateResult(validateRowRecord(record))), coder, jurisdiction);
 }

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { TIMESTAMPTZ, VARCHAR, DATE, DOUBLE, timestampTZValue, dateValue, type DuckDBValue } from '@duckdb/node-api';
 import { cusum, earsC, farringtonFlexible, regressionEwmaSwitch, type DetectorPoint } from '../stats/detectors/index.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { Database } from '../store/database.ts';
 import type { QueryCatalog } from '../store/sql-files.ts';
 import type { Mutex } from '../ingest/mutex.ts';
@@ -83,30 +84,27 @@ async function store(db: Database, runId: string, results: readonly Result[]): P
   const connection = await db.connect();
   const computedAt = timestampTZValue(BigInt(Date.now()) * 1000n);
   try {
-    await connection.run('BEGIN TRANSACTION');
-    const appender = await ChunkAppender.create(connection, 'alerts', [VARCHAR, TIMESTAMPTZ, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DATE, VARCHAR, VARCHAR, DOUBLE, DOUBLE, DOUBLE, DOUBLE, VARCHAR, VARCHAR]);
-    try {
-      for (const r of results) {
-        const recent = r.unit === 'week' ? RECENT_WEEKS : RECENT_DAYS;
-        for (let i = Math.max(0, r.points.length - recent); i < r.points.length; i++) {
-          const point = r.points[i]!;
-          const values: DuckDBValue[] = [
-            runId, computedAt, r.source, r.measure, r.level, r.series.geography, dateValue(r.series.periodDays[i]!), r.unit, r.method,
-            point.observed, point.expected, point.threshold, point.p, point.status, point.note ?? null,
-          ];
-          appender.add(values);
-          summary.results++;
-          if (point.status === 'alert') summary.alerts++;
-          if (point.status === 'warning') summary.warnings++;
+    await inTransaction(connection, async () => {
+      const appender = await ChunkAppender.create(connection, 'alerts', [VARCHAR, TIMESTAMPTZ, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DATE, VARCHAR, VARCHAR, DOUBLE, DOUBLE, DOUBLE, DOUBLE, VARCHAR, VARCHAR]);
+      try {
+        for (const r of results) {
+          const recent = r.unit === 'week' ? RECENT_WEEKS : RECENT_DAYS;
+          for (let i = Math.max(0, r.points.length - recent); i < r.points.length; i++) {
+            const point = r.points[i]!;
+            const values: DuckDBValue[] = [
+              runId, computedAt, r.source, r.measure, r.level, r.series.geography, dateValue(r.series.periodDays[i]!), r.unit, r.method,
+              point.observed, point.expected, point.threshold, point.p, point.status, point.note ?? null,
+            ];
+            appender.add(values);
+            summary.results++;
+            if (point.status === 'alert') summary.alerts++;
+            if (point.status === 'warning') summary.warnings++;
+          }
         }
+      } finally {
+        appender.close();
       }
-    } finally {
-      appender.close();
-    }
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
+    });
   } finally {
     connection.closeSync();
   }

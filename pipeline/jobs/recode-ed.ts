@@ -13,6 +13,7 @@ import type { EdVisit } from '../records/ed-visit.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import type { Database } from '../store/database.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface EdRecodeSummary {
   coder: string;
@@ -69,16 +70,9 @@ export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: 
       } finally {
         appender.close();
       }
-      await commitLock.run(async () => {
-        await connection.run('BEGIN TRANSACTION');
-        try {
-          await runScript(connection, loaderSql.get('commit_ed_recode')!, { ...versions, coded_at: new Date().toISOString() });
-          await connection.run('COMMIT');
-        } catch (error) {
-          await connection.run('ROLLBACK');
-          throw error;
-        }
-      });
+      await commitLock.run(() =>
+        inTransaction(connection, () => runScript(connection, loaderSql.get('commit_ed_recode')!, { ...versions, coded_at: new Date().toISOString() })),
+      );
       summary.chunks++;
     }
   } finally {

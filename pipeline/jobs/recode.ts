@@ -13,6 +13,7 @@ import { ChunkAppender } from '../store/chunk-appender.ts';
 import type { Mutex } from '../ingest/mutex.ts';
 import type { Database } from '../store/database.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface RecodeSummary {
   coder: string;
@@ -88,20 +89,11 @@ export async function recodeStale(db: Database, coder: DeathCoder, commitLock: M
       } finally {
         appender.close();
       }
-      await commitLock.run(async () => {
-        await connection.run('BEGIN TRANSACTION');
-        try {
-          await runScript(connection, loaderSql.get('commit_recode')!, {
-            coded_at: new Date().toISOString(),
-            coder: coder.coderVersion,
-            lexicon_version: coder.lexiconVersion,
-          });
-          await connection.run('COMMIT');
-        } catch (error) {
-          await connection.run('ROLLBACK');
-          throw error;
-        }
-      });
+      await commitLock.run(() =>
+        inTransaction(connection, () =>
+          runScript(connection, loaderSql.get('commit_recode')!, { coded_at: new Date().toISOString(), coder: coder.coderVersion, lexicon_version: coder.lexiconVersion }),
+        ),
+      );
       summary.chunks++;
     }
   } finally {

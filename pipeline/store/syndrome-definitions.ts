@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BUILTIN_SYNDROMES } from '../coding/ed/syndromes/definitions.ts';
 import type { SyndromeDefinition, SyndromeDefinitionInput } from '../coding/ed/syndromes/definition.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface StoredDefinition extends SyndromeDefinition {
   builtin: boolean;
@@ -49,18 +50,13 @@ export async function addDefinitionVersion(connection: DuckDBConnection, input: 
   ).getRowObjectsJson();
   const version = Number(next!.version);
   const def = { ...input, version, active: true };
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     await connection.run(`UPDATE syndrome_definitions SET active = false WHERE id = $id AND active`, { id: def.id });
     await connection.run(
       `INSERT INTO syndrome_definitions VALUES ($id, $version, $name, $description, CAST($definition AS JSON), true, false, now(), $created_by)`,
       { id: def.id, version, name: def.name, description: def.description, definition: JSON.stringify(def), created_by: createdBy },
     );
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
+  });
   return version;
 }
 

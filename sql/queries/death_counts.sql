@@ -9,11 +9,7 @@
 -- year, or the latest estimate before it when the year has none yet (ASOF join).
 WITH deaths AS (
   SELECT
-    CASE $geography
-      WHEN 'county' THEN c.residence_county_fips
-      WHEN 'state' THEN substr(c.residence_county_fips, 1, 2)
-      ELSE 'US'
-    END AS geography,
+    geography_of(c.residence_county_fips, $geography) AS geography,
     CASE $unit
       WHEN 'week' THEN strftime(mmwr_week_start(c.death_date), '%Y-%m-%d')
       WHEN 'month' THEN strftime(c.death_date, '%Y-%m')
@@ -31,7 +27,7 @@ counts AS (
 ),
 population AS (
   SELECT
-    CASE $geography WHEN 'county' THEN fips WHEN 'state' THEN substr(fips, 1, 2) ELSE 'US' END AS geography,
+    geography_of(fips, $geography) AS geography,
     year,
     sum(population) AS population
   FROM populations

@@ -5,11 +5,7 @@
 --   $from, $to  DATE range [from, to) of death dates
 -- By county of residence, from measure_deaths (current, non-void versions, current coding).
 SELECT
-  CASE $geography
-    WHEN 'county' THEN c.residence_county_fips
-    WHEN 'state' THEN substr(c.residence_county_fips, 1, 2)
-    ELSE 'US'
-  END AS geography,
+  geography_of(c.residence_county_fips, $geography) AS geography,
   strftime(mmwr_week_start(c.death_date), '%Y-%m-%d') AS week_start,
   CAST(count(*) AS INTEGER) AS deaths
 FROM measure_deaths($measure) c

@@ -4,11 +4,7 @@
 --   $geography  'county' | 'state' | 'nation' (by the patient's county of residence)
 --   $from, $to  DATE range [from, to) of visit days
 SELECT
-  CASE $geography
-    WHEN 'county' THEN e.patient_county_fips
-    WHEN 'state' THEN substr(e.patient_county_fips, 1, 2)
-    ELSE 'US'
-  END AS geography,
+  geography_of(e.patient_county_fips, $geography) AS geography,
   strftime(CAST(e.visit_datetime AS DATE), '%Y-%m-%d') AS day,
   CAST(count(*) AS INTEGER) AS visits
 FROM ed_visits e
