@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { authenticate } from './auth/authenticate.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { aggregateRoutes } from './routes/aggregates.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -21,6 +22,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.set('query parser', 'simple'); // flat string parameters only: no nested objects from a URL
   app.use(helmet());
   app.use(requestLog(services));
+  app.use('/api/', authenticate(services));
   app.use('/api/', rateLimit({ windowMs: 60_000, limit: 1200, standardHeaders: 'draft-8', legacyHeaders: false }));
   app.use(healthRoutes(services));
   app.use(await aggregateRoutes(services));
