@@ -44,7 +44,38 @@ const environmentSchema = z.object({
   // After recoding: spike detection over the night's data.
   VIGIL_DETECT_SCHEDULE: cronExpression('VIGIL_DETECT_SCHEDULE').default('45 4 * * *'),
   VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+  // Browser origins allowed to call the API from another site (comma-separated, e.g.
+  // https://dash.health.example.gov). Empty: CORS stays closed, only the served dashboard calls it.
+  VIGIL_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((value) => splitList(value).every(isOrigin), 'expected comma-separated origins such as https://dash.example.gov (scheme, host and port only)'),
+  // Failed sign-ins (a bad, unknown or revoked token) per client address in 10 minutes before it
+  // gets 429s: guessing a token is hopeless anyway, this keeps a scripted attempt from flooding the audit log.
+  VIGIL_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  // Behind a reverse proxy, the hops to trust for the client address (Express "trust proxy"): a
+  // number of hops, or addresses/subnets such as "loopback" or "10.0.0.0/8". Unset: the socket's address.
+  VIGIL_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9a-zA-Z.:/,\s]+)$/, 'expected a number of proxy hops or comma-separated addresses/subnets')
+    .optional(),
 });
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+
+/** An origin as a browser sends it: scheme://host[:port], nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   dataDir: string;
@@ -63,6 +94,14 @@ export interface Config {
   /** Worker threads that code certificates during ingest; 0 codes on the main thread. */
   codingWorkers: number;
   jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string; detectSchedule: string };
+  security: {
+    /** Origins granted CORS; empty = closed. */
+    corsOrigins: string[];
+    /** Failed sign-ins per client address per 10 minutes before 429. */
+    authFailureLimit: number;
+    /** Express "trust proxy": hops or addresses; false = trust no proxy. */
+    trustProxy: number | string | false;
+  };
 }
 
 export class ConfigError extends Error {
@@ -94,5 +133,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
     codingWorkers: e.VIGIL_CODING_WORKERS,
     jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE, recodeSchedule: e.VIGIL_RECODE_SCHEDULE, detectSchedule: e.VIGIL_DETECT_SCHEDULE },
+    security: {
+      corsOrigins: splitList(e.VIGIL_CORS_ORIGINS).map((origin) => origin.replace(/\/$/, '')),
+      authFailureLimit: e.VIGIL_AUTH_FAILURE_LIMIT,
+      trustProxy: e.VIGIL_TRUST_PROXY === undefined ? false : /^\d+$/.test(e.VIGIL_TRUST_PROXY.trim()) ? Number(e.VIGIL_TRUST_PROXY) : e.VIGIL_TRUST_PROXY.trim(),
+    },
   };
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../pipeline/store/database.ts';
+import { verifyToken } from '../pipeline/store/tokens.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -91,5 +93,62 @@ describe('vigil CLI', () => {
   it('an unknown command or a missing file is a one-line usage error', async () => {
     expect(await vigil(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: unknown command: frobnicate/) });
     expect(await vigil(['code', 'deaths', '/no/such.csv'])).toMatchObject({ code: 2, stderr: 'vigil: no such file: /no/such.csv\n' });
+  });
+
+  it('tokens: create prints the token once (warning on stderr), list shows no secret, revoke keeps it revoked; each change audited', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const env = { VIGIL_DATA_DIR: dir };
+    try {
+      const created = await vigil(['tokens', 'create', '--role', 'uploader', '--name', 'MA vital records', '--jurisdiction', 'ma', '--jurisdiction', 'RI'], env);
+      expect(created.code).toBe(0);
+      const token = JSON.parse(created.stdout) as { token: string; tokenId: string; role: string; jurisdictions: string[]; createdBy: string };
+      expect(token).toMatchObject({ role: 'uploader', jurisdictions: ['MA', 'RI'], createdBy: expect.stringMatching(/^cli:/) });
+      expect(token.token).toMatch(new RegExp(`^vgl_${token.tokenId}_`));
+      expect(created.stderr).toMatch(/only time it is shown/);
+      expect(created.stderr).not.toContain(token.token);
+
+      const listed = await vigil(['tokens', 'list'], env);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ tokenId: token.tokenId, name: 'MA vital records', revokedAt: null })]);
+      expect(listed.stdout).not.toContain(token.token.split('_')[2]);
+
+      const revoked = await vigil(['tokens', 'revoke', token.tokenId], env);
+      expect(revoked.code).toBe(0);
+      expect(JSON.parse(revoked.stdout)).toMatchObject({ tokenId: token.tokenId, revokedAt: expect.stringMatching(/^\d{4}-/) });
+      expect(await vigil(['tokens', 'revoke', 'abcdefabcdef'], env)).toMatchObject({ code: 1, stdout: '', stderr: 'vigil: no token abcdefabcdef\n' });
+
+      const db = await openDatabase(path.join(dir, 'vigil.duckdb'));
+      try {
+        expect(await verifyToken(db.connection, token.token)).toBeNull();
+        const audit = (await db.connection.runAndReadAll(`SELECT actor, role, action, target FROM audit_log ORDER BY seq`)).getRowObjectsJson();
+        expect(audit).toEqual([
+          { actor: token.createdBy, role: 'operator', action: 'token.create', target: token.tokenId },
+          { actor: token.createdBy, role: 'operator', action: 'token.revoke', target: token.tokenId },
+        ]);
+        // While another process holds the database, the command says so and what to do instead.
+        const locked = await vigil(['tokens', 'list'], env);
+        expect(locked.code).toBe(2);
+        expect(locked.stderr).toMatch(/^vigil: The database .* is held by another process \(PID \d+\).*Stop it to manage tokens here, or use the running server with an admin token: GET \/api\/tokens/);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tokens: a bad role, a missing name or a scoped non-uploader is a usage error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const env = { VIGIL_DATA_DIR: dir };
+    try {
+      expect(await vigil(['tokens', 'create', '--role', 'root', '--name', 'x'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: --role: expected one of admin, uploader, coder, epidemiologist/) });
+      expect(await vigil(['tokens', 'create', '--role', 'coder'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: --name: /) });
+      expect(await vigil(['tokens', 'create', '--role', 'coder', '--name', 'x', '--jurisdiction', 'MA'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/only uploader tokens/) });
+      expect(await vigil(['tokens', 'create', '--role', 'uploader', '--name', 'x'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/at least one jurisdiction/) });
+      expect(await vigil(['tokens', 'revoke', '../etc'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a token id/) });
+      expect(await vigil(['tokens'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^vigil: usage: vigil tokens create/) });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

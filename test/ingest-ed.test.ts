@@ -1,28 +1,35 @@
 /**
  * ED feeds through the real batch path and over HTTP: CSV, NDJSON and HL7 visits versioned by
  * (facility, visit id), coded, evaluated against every active syndrome definition; a user's own
- * definition added through the API applies to the next batch.
+ * definition added through the API (by an admin) applies to the next batch; a jurisdiction's
+ * uploader loads visits of its own residents only.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../pipeline/store/tokens.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url).pathname;
 const HEADER = 'visit_id,facility_id,visit_datetime,age,sex,patient_county_fips,chief_complaint,triage_note,discharge_diagnoses';
 
 let server: TestServer;
+let admin: Record<string, string>;
+let ohioUploader: Record<string, string>;
 beforeAll(async () => {
   server = await startTestServer({ demo: false });
+  const c = server.runtime.db.connection;
+  admin = { authorization: `Bearer ${(await createToken(c, { name: 'ed test admin', role: 'admin', createdBy: 'test' })).token}` };
+  ohioUploader = { authorization: `Bearer ${(await createToken(c, { name: 'Ohio ED feed', role: 'uploader', jurisdictions: ['OH'], createdBy: 'test' })).token}` };
 });
 afterAll(() => server.close());
 
 const api = (route: string) => new URL(route, server.url).toString();
 const rows = async (sql: string) => (await server.runtime.db.connection.runAndReadAll(sql)).getRowObjectsJson();
 
-async function upload(name: string, content: string) {
+async function upload(name: string, content: string, as: Record<string, string> = admin) {
   const form = new FormData();
   form.append('file', new Blob([content]), name);
-  const response = await fetch(api('/api/batches'), { method: 'POST', body: form });
+  const response = await fetch(api('/api/batches'), { method: 'POST', body: form, headers: as });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -69,7 +76,7 @@ describe('syndrome definitions over HTTP', () => {
     expect((await upload('before.csv', `${HEADER}\nX0,F1,2024-04-30T10:00,30,M,39049,tranq wound left arm,,\n`)).body).toMatchObject({ recordsLoaded: 1 });
     const bad = await fetch(api('/api/syndromes'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'xylazine', name: 'Xylazine', query: '^xylazine^,or,(,^tranq^' }),
     });
     expect(bad.status).toBe(400);
@@ -77,7 +84,7 @@ describe('syndrome definitions over HTTP', () => {
 
     const good = await fetch(api('/api/syndromes'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'xylazine', name: 'Xylazine mentions', description: 'Any mention of xylazine or tranq', query: '^xylazine^,or,^tranq^' }),
     });
     expect(good.status).toBe(201);
@@ -100,5 +107,31 @@ describe('syndrome definitions over HTTP', () => {
     expect(await rows(`SELECT c.syndromes, c.syndrome_set FROM ed_visits e JOIN coded_ed_visits c USING (record_id) WHERE e.visit_id = 'X1'`)).toEqual([
       { syndromes: ['xylazine'], syndrome_set: 'all_drug@1,benzodiazepine@1,cocaine@1,fentanyl@1,heroin@1,opioid@1,stimulant@1,xylazine@1' },
     ]);
+  });
+});
+
+describe('ED feeds of a jurisdiction', () => {
+  // An ED record names no facility state (facility ids are NPIs or local codes), so a visit's
+  // jurisdiction is the state of the patient's county of residence, where vigil counts it.
+  it('loads the visits of the uploader jurisdiction residents and rejects the others with line, visit and field', async () => {
+    const feed = [
+      HEADER,
+      'J1,F3904901,2024-05-02T10:00,30,M,39049,OD on fent,,T40.411A',
+      'J2,F3904901,2024-05-02T11:00,41,F,18097,overdose heroin,,',
+      'J3,F3904901,2024-05-02T12:00,52,F,,found down,,',
+    ].join('\n');
+    const { status, body } = await upload('oh-ed.csv', `${feed}\n`, ohioUploader);
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      kind: 'ed',
+      jurisdiction: 'OH',
+      recordsLoaded: 1,
+      recordsRejected: 2,
+      errors: [
+        { line: 3, recordId: 'J2', field: 'patient_county_fips', message: 'the patient lives in IN (county 18097); this batch may hold OH residents\' visits only' },
+        { line: 4, recordId: 'J3', field: 'patient_county_fips', message: 'no patient county: this batch may hold OH residents\' visits only, and this visit names no county of residence' },
+      ],
+    });
+    expect(await rows(`SELECT visit_id FROM ed_visits WHERE visit_id LIKE 'J%' ORDER BY visit_id`)).toEqual([{ visit_id: 'J1' }]);
   });
 });

@@ -9,7 +9,8 @@ import { ageAdjustedRate, type AgeStratum } from '../pipeline/stats/rates/age-ad
 import { crudeRateInterval, fayFeuerInterval, poissonCountInterval } from '../pipeline/stats/rates/confidence.ts';
 import { crudeRate } from '../pipeline/stats/rates/crude-rate.ts';
 import { chiSquareQuantile, gammaP, gammaQ, gammaQuantile, logGamma } from '../pipeline/stats/rates/gamma.ts';
-import { NCHS_AGE_GROUPS, nchsAgeGroupOf, standardWeights, US_STANDARD_POPULATION_2000 } from '../pipeline/stats/rates/standard-population.ts';
+import { NCHS_AGE_GROUPS, nchsAgeGroupOf, standardWeights, US_STANDARD_POPULATION_2000, US_STANDARD_POPULATION_2000_UNDER_5 } from '../pipeline/stats/rates/standard-population.ts';
+import { ageAdjustedFigures, crudeFigures, isUnreliable } from '../pipeline/stats/aggregates/estimates.ts';
 
 const close = (actual: number, expected: number, relative: number) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(relative * Math.abs(expected));
@@ -255,5 +256,49 @@ describe('age-adjusted rates (direct method, 2000 standard)', () => {
     close(estimate.rate, 0.75 * 3 + 0.25 * 9, 1e-14);
     expect(() => ageAdjustedRate([])).toThrow('age-adjusted rate needs at least one age group');
     expect(() => ageAdjustedRate([{ ageGroup: '85+', deaths: 1, population: 0 }])).toThrow('population must be positive (age group 85+), got 0');
+  });
+});
+
+describe('additions for the aggregates', () => {
+  it('remembers the exact Poisson limits of small counts without changing them', () => {
+    for (let deaths = 0; deaths < 100; deaths++) {
+      const fresh = { lower: deaths === 0 ? 0 : gammaQuantile(0.025, deaths), upper: gammaQuantile(0.975, deaths + 1) };
+      expect(poissonCountInterval(deaths)).toEqual(fresh);
+      // A caller changing the object it was given changes nothing the next caller gets.
+      const given = poissonCountInterval(deaths);
+      given.lower = -1;
+      expect(poissonCountInterval(deaths)).toEqual(fresh);
+    }
+    close(crudeRateInterval(1, 100_000).upper, 5.57164, 1e-6); // NCHS factor for 1 event, per 100,000 of 100,000
+  });
+
+  it('merges <1 and 1-4 into 0-4 for populations that do not split them, total unchanged', () => {
+    expect(US_STANDARD_POPULATION_2000_UNDER_5.map((g) => g.ageGroup)).toEqual(['0-4', '5-14', '15-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-84', '85+']);
+    expect(US_STANDARD_POPULATION_2000_UNDER_5[0]!.population).toBe(3_794_901 + 15_191_619);
+    expect(US_STANDARD_POPULATION_2000_UNDER_5.reduce((s, g) => s + g.population, 0)).toBe(274_633_642);
+  });
+
+  it('age-adjusts an aggregate cell with the grouping its populations have, or says why not', () => {
+    const eleven = new Map(NCHS_AGE_GROUPS.map((g, i) => [g, 10_000 * (i + 1)]));
+    const deaths = new Map([['<1', 1], ['1-4', 2], ['45-54', 4], ['unknown', 5]]);
+    const byEleven = ageAdjustedFigures(deaths, eleven);
+    const expected = ageAdjustedRate(NCHS_AGE_GROUPS.map((g, i) => ({ ageGroup: g, deaths: deaths.get(g) ?? 0, population: 10_000 * (i + 1) })));
+    expect(byEleven).toEqual({ age_adjusted_rate: expected.rate, age_adjusted_lower: expected.lower, age_adjusted_upper: expected.upper });
+    const ten = new Map(US_STANDARD_POPULATION_2000_UNDER_5.map((g, i) => [g.ageGroup, 10_000 * (i + 1)]));
+    const merged = ageAdjustedRate(
+      US_STANDARD_POPULATION_2000_UNDER_5.map((g, i) => ({ ageGroup: g.ageGroup, deaths: g.ageGroup === '0-4' ? 3 : (deaths.get(g.ageGroup) ?? 0), population: 10_000 * (i + 1) })),
+      { standard: US_STANDARD_POPULATION_2000_UNDER_5 },
+    );
+    expect(ageAdjustedFigures(deaths, ten)).toEqual({ age_adjusted_rate: merged.rate, age_adjusted_lower: merged.lower, age_adjusted_upper: merged.upper });
+    expect(ageAdjustedFigures(deaths, new Map([...eleven].slice(1)))).toEqual({ reason: 'no age-specific population for every age group' });
+    expect(ageAdjustedFigures(deaths, new Map([...eleven].map(([g, p]) => [g, g === '85+' ? 0 : p])))).toEqual({ reason: 'an age group has no population' });
+  });
+
+  it('gives a cell its crude rate and interval, nothing without a population, and the NCHS reliability flag', () => {
+    const estimate = crudeRate(7, 250_000);
+    expect(crudeFigures(7, 250_000)).toEqual({ rate_per_100k: estimate.rate, rate_lower: estimate.lower, rate_upper: estimate.upper });
+    expect(crudeFigures(7, null)).toEqual({ rate_per_100k: null, rate_lower: null, rate_upper: null });
+    expect(crudeFigures(7, 0)).toEqual({ rate_per_100k: null, rate_lower: null, rate_upper: null });
+    expect([0, 19, 20].map(isUnreliable)).toEqual([true, true, false]);
   });
 });

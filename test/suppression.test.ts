@@ -11,6 +11,7 @@ import {
   type SuppressionReason,
   type SuppressionTableInput,
   type TableSuppression,
+  UnprotectableTableError,
 } from '../pipeline/stats/rates/suppression.ts';
 
 /** Mulberry32, a seeded generator for the random tables (fixtures must be seeded). */
@@ -258,5 +259,34 @@ describe('complementary suppression', () => {
     expect(() => suppressTable({ cells: [[1, 2], [3]] })).toThrow('row 1 has 1 cells, row 0 has 2');
     expect(() => suppressTable({ cells: [[1, -2]] })).toThrow('count must be a non-negative integer, got -2');
     expect(() => suppressTable({ cells: [] })).toThrow('suppressTable needs at least one row and one column');
+  });
+});
+
+describe('tables linked to others (hidden and fixed values)', () => {
+  it('protects a value hidden elsewhere like a suppressed one', () => {
+    // The column total of column 0 (e.g. a state's month, withheld in the states table) is hidden here too.
+    const input = { cells: [[40, 22, 18], [25, 31, 11], [30, 44, 12]], hidden: { columnTotals: [true, false, false] } };
+    const result = suppressTable(input);
+    expect(result.columnTotals[0]).toBe('complementary');
+    expect(recoverable(input, result)).toEqual([]);
+    expect(suppressedCount(result)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never hides a fixed value, and says when only fixed values could protect one', () => {
+    const input = { cells: [[12, 5, 30], [40, 22, 18], [25, 31, 11]], fixed: { rowTotals: [true, true, true], columnTotals: [true, true, true], grandTotal: true } };
+    const result = suppressTable(input);
+    expect([...result.rowTotals, ...result.columnTotals, result.grandTotal]).toEqual([null, null, null, null, null, null, null]);
+    expect(recoverable(input, result)).toEqual([]);
+    // One row: the cell is its column's total, which is fixed, so nothing can protect it.
+    expect(() => suppressTable({ cells: [[5, 30]], fixed: { columnTotals: [true, true] } })).toThrow(UnprotectableTableError);
+    expect(() => suppressTable({ cells: [[5, 30]], hidden: { cells: [[true, false]] }, fixed: { cells: [[true, false]] } })).toThrow('a value cannot be both fixed and hidden (row 0, column 0)');
+  });
+
+  it('does not count a fixed 1-9 as primary (national values are shown)', () => {
+    const result = suppressTable({ cells: [[20, 30], [25, 31]], fixed: { columnTotals: [true, true] } });
+    expect(suppressedCount(result)).toBe(0);
+    const small = suppressTable({ cells: [[3, 30], [2, 31]], fixed: { columnTotals: [true, true], grandTotal: true } });
+    expect(small.columnTotals).toEqual([null, null]); // 5, fixed: shown although 1-9
+    expect(small.cells).toEqual([['primary', 'complementary'], ['primary', 'complementary']]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, listTokens, revokeToken, verifyToken } from '../pipeline/store/tokens.ts';
+import { checkToken, createToken, findToken, hasLiveAdmin, listTokens, revokeToken, verifyToken } from '../pipeline/store/tokens.ts';
 import { openTestRuntime, type TestRuntime } from './helpers/runtime.ts';
 
 describe('API tokens', () => {
@@ -12,23 +12,62 @@ describe('API tokens', () => {
   it('verifies a created token, stores only a hash, and stops accepting it once revoked', async () => {
     const c = runtime.db.connection;
     const { token, info } = await createToken(c, { name: 'MA uploads', role: 'uploader', jurisdictions: ['MA', 'RI'], createdBy: 'test' });
-    expect(token).toMatch(/^vgl_[a-z0-9]{12}_/);
+    expect(token).toMatch(/^vgl_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
     expect((await verifyToken(c, token))?.jurisdictions).toEqual(['MA', 'RI']);
-    const stored = (await c.runAndReadAll('SELECT secret_sha256 FROM api_tokens WHERE token_id = $id', { id: info.tokenId })).getRowObjects();
-    expect(String(stored[0]!.secret_sha256)).not.toContain(token.split('_')[2]!);
+    const stored = (await c.runAndReadAll('SELECT * FROM api_tokens WHERE token_id = $id', { id: info.tokenId })).getRowObjectsJson();
+    const secret = token.slice(`vgl_${info.tokenId}_`.length);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(String(stored[0]!.secret_sha256)).toMatch(/^[0-9a-f]{64}$/);
     expect(await verifyToken(c, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
     expect(await verifyToken(c, 'vgl_nonsense')).toBeNull();
-    expect(await revokeToken(c, info.tokenId)).toBe(true);
+    const revoked = await revokeToken(c, info.tokenId);
+    expect(revoked?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await verifyToken(c, token)).toBeNull();
-    expect((await listTokens(c)).find((t) => t.tokenId === info.tokenId)?.revokedAt).not.toBeNull();
-    expect(await revokeToken(c, 'nosuchtoken0')).toBe(false);
+    // Revoking again keeps the first time.
+    expect((await revokeToken(c, info.tokenId))?.revokedAt).toBe(revoked?.revokedAt);
+    expect((await listTokens(c)).find((t) => t.tokenId === info.tokenId)?.revokedAt).toBe(revoked?.revokedAt);
+    expect(await revokeToken(c, 'nosuchtoken0')).toBeNull();
   });
 
-  it('refuses an uploader without jurisdictions and a malformed jurisdiction', async () => {
+  it('says why a token was refused, naming the token id only when it names a stored token', async () => {
+    const c = runtime.db.connection;
+    const { token, info } = await createToken(c, { name: 'epi', role: 'epidemiologist', createdBy: 'test' });
+    const wrongSecret = `vgl_${info.tokenId}_${'A'.repeat(43)}`;
+    expect(await checkToken(c, 'Bearer nonsense')).toEqual({ ok: false, reason: 'malformed' });
+    expect(await checkToken(c, `vgl_000000000000_${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await checkToken(c, wrongSecret)).toEqual({ ok: false, reason: 'wrong-secret', tokenId: info.tokenId });
+    expect(await checkToken(c, token)).toMatchObject({ ok: true, tokenId: info.tokenId, role: 'epidemiologist', jurisdictions: null });
+    await revokeToken(c, info.tokenId);
+    expect(await checkToken(c, token)).toEqual({ ok: false, reason: 'revoked', tokenId: info.tokenId });
+    // A wrong secret for a revoked token is a wrong secret: "revoked" is told only to its holder.
+    expect(await checkToken(c, wrongSecret)).toEqual({ ok: false, reason: 'wrong-secret', tokenId: info.tokenId });
+  });
+
+  it('records when a token was last used', async () => {
+    const c = runtime.db.connection;
+    const { token, info } = await createToken(c, { name: 'coder', role: 'coder', createdBy: 'test' });
+    expect((await findToken(c, info.tokenId))?.lastUsedAt).toBeNull();
+    await verifyToken(c, token);
+    const used = (await findToken(c, info.tokenId))?.lastUsedAt;
+    expect(Date.now() - Date.parse(used!)).toBeLessThan(60_000);
+  });
+
+  it('refuses an uploader without jurisdictions, a malformed jurisdiction, an unknown role and an empty name', async () => {
     const c = runtime.db.connection;
     await expect(createToken(c, { name: 'x', role: 'uploader', createdBy: 'test' })).rejects.toThrow(/at least one jurisdiction/);
     await expect(createToken(c, { name: 'x', role: 'uploader', jurisdictions: ['Mass'], createdBy: 'test' })).rejects.toThrow(/invalid jurisdiction "Mass"/);
+    await expect(createToken(c, { name: 'x', role: 'superuser' as never, createdBy: 'test' })).rejects.toThrow(/invalid role "superuser"/);
+    await expect(createToken(c, { name: '  ', role: 'coder', createdBy: 'test' })).rejects.toThrow(/needs a name/);
     const epi = await createToken(c, { name: 'epi', role: 'epidemiologist', jurisdictions: ['MA'], createdBy: 'test' });
     expect(epi.info.jurisdictions).toBeNull();
+  });
+
+  it('knows whether a live admin token exists', async () => {
+    const c = runtime.db.connection;
+    expect(await hasLiveAdmin(c)).toBe(false);
+    const admin = await createToken(c, { name: 'ops', role: 'admin', createdBy: 'test' });
+    expect(await hasLiveAdmin(c)).toBe(true);
+    await revokeToken(c, admin.info.tokenId);
+    expect(await hasLiveAdmin(c)).toBe(false);
   });
 });

@@ -1,12 +1,25 @@
 // Filter state and its URL form. Pure functions: main.ts owns the DOM and history.
+import type { SourceChoice } from './measures.ts';
+import { NATION, isPlace } from './places.ts';
 
 export type ValueKind = 'count' | 'rate';
+/** Time unit of the series: MMWR week, month, calendar year, day (ED), 12 months ending (NCHS VSRR). */
+export type SeriesUnit = 'day' | 'week' | 'month' | '12mo' | 'year';
+export const SERIES_UNITS: readonly SeriesUnit[] = ['day', 'week', 'month', '12mo', 'year'];
+const SOURCES: readonly SourceChoice[] = ['deaths', 'ed', 'both'];
 
 export interface Filters {
+  source: SourceChoice;
+  /** A death measure key (a drug class); ED series use its syndrome (measures.ts). */
   measure: string;
+  /** 'US', a state FIPS or a county FIPS: the place drilled into. */
+  geo: string;
   from: string; // YYYY-MM
   to: string; // YYYY-MM
+  unit: SeriesUnit;
   value: ValueKind;
+  /** Age-adjusted rates (2000 US standard) where the server has them; rates only. */
+  adjusted: boolean;
 }
 
 export interface FilterBounds {
@@ -30,20 +43,29 @@ export function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-function monthIndex(month: string): number {
+export function monthIndex(month: string): number {
   const match = MONTH.exec(month);
   if (!match) throw new Error(`invalid month: ${month}`);
   return Number(match[1]) * 12 + Number(match[2]) - 1;
 }
 
-function monthFromIndex(i: number): string {
+export function monthFromIndex(i: number): string {
   const year = Math.floor(i / 12);
   const month = (i % 12) + 1;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
 }
 
 export function defaultFilters(bounds: FilterBounds): Filters {
-  return { measure: bounds.defaultMeasure, from: bounds.extent.from, to: bounds.extent.to, value: 'count' };
+  return {
+    source: 'deaths',
+    measure: bounds.defaultMeasure,
+    geo: NATION,
+    from: bounds.extent.from,
+    to: bounds.extent.to,
+    unit: 'month',
+    value: 'count',
+    adjusted: false,
+  };
 }
 
 export interface ParsedFilters {
@@ -57,22 +79,33 @@ export interface ParsedFilters {
  * correcting (with a note) anything unknown or out of range, so an old or hand-edited link
  * still opens a valid view.
  */
-export function parseFilters(search: string, bounds: FilterBounds): ParsedFilters {
-  const params = new URLSearchParams(search);
+export function parseFilters(search: string | URLSearchParams, bounds: FilterBounds): ParsedFilters {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
   const filters = defaultFilters(bounds);
   const corrections: string[] = [];
+  const pick = <T extends string>(key: string, allowed: readonly T[], hint: string): T | null => {
+    const raw = params.get(key);
+    if (raw === null) return null;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    corrections.push(`unknown ${key} "${raw}" (${hint})`);
+    return null;
+  };
 
+  filters.source = pick('source', SOURCES, 'use deaths, ed or both') ?? filters.source;
   const measure = params.get('measure');
   if (measure !== null) {
     if (bounds.measures.includes(measure)) filters.measure = measure;
     else corrections.push(`unknown measure "${measure}"`);
   }
-
-  const value = params.get('value');
-  if (value !== null) {
-    if (value === 'count' || value === 'rate') filters.value = value;
-    else corrections.push(`unknown value "${value}" (use count or rate)`);
+  const geo = params.get('geo');
+  if (geo !== null) {
+    if (isPlace(geo)) filters.geo = geo;
+    else corrections.push(`unknown place "${geo}" (use US, a state FIPS code or a county FIPS code)`);
   }
+  filters.unit = pick('unit', SERIES_UNITS, `use ${SERIES_UNITS.join(', ')}`) ?? filters.unit;
+  filters.value = pick('value', ['count', 'rate'] as const, 'use count or rate') ?? filters.value;
+  const adjusted = pick('adjusted', ['0', '1'] as const, 'use 0 or 1');
+  if (adjusted !== null) filters.adjusted = adjusted === '1';
 
   for (const key of ['from', 'to'] as const) {
     const month = params.get(key);
@@ -92,16 +125,20 @@ export function parseFilters(search: string, bounds: FilterBounds): ParsedFilter
   return { filters, corrections };
 }
 
-/** The query string for a view, in a fixed key order so equal views give equal URLs. */
-export function filtersToSearch(filters: Filters): string {
-  const params = new URLSearchParams();
+/** Writes the filters into `params`, in a fixed key order so equal views give equal URLs. */
+export function writeFilters(params: URLSearchParams, filters: Filters): void {
+  params.set('source', filters.source);
   params.set('measure', filters.measure);
+  params.set('geo', filters.geo);
   params.set('from', filters.from);
   params.set('to', filters.to);
+  params.set('unit', filters.unit);
   params.set('value', filters.value);
-  return `?${params.toString()}`;
+  if (filters.adjusted) params.set('adjusted', '1');
 }
 
-export function sameFilters(a: Filters, b: Filters): boolean {
-  return a.measure === b.measure && a.from === b.from && a.to === b.to && a.value === b.value;
+export function filtersToSearch(filters: Filters): string {
+  const params = new URLSearchParams();
+  writeFilters(params, filters);
+  return `?${params.toString()}`;
 }

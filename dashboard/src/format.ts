@@ -41,3 +41,22 @@ export function formatTimestamp(iso: string): string {
     timeZoneName: 'short',
   });
 }
+
+/** A recurrence interval in days, in the unit that reads best: "45 days", "2.7 years". */
+export function formatRecurrence(days: number): string {
+  if (days < 60) return `${Math.max(1, Math.round(days))} day${Math.round(days) === 1 ? '' : 's'}`;
+  if (days < 730) return `${Math.round(days / 30.44)} months`;
+  const years = days / 365.25;
+  return `${years < 10 ? years.toFixed(1) : formatCount(Math.round(years))} years`;
+}
+
+/** 0.0423 → "4.2%". */
+export function formatShare(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

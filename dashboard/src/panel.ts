@@ -1,36 +1,60 @@
 // A chart container's visible state and its test hooks:
-//   data-state = loading | ready | empty | error
-//   data-rows, data-total (set only when ready: rows drawn and the sum of deaths shown)
+//   data-state = loading | ready | empty | error | unavailable
+//   data-rows, data-total (set only when ready: rows drawn and the sum of counts shown)
+// "unavailable": the server does not offer this yet (a route or parameter another part of vigil is
+// still building); the panel says so instead of failing.
 
-export type PanelState = 'loading' | 'ready' | 'empty' | 'error';
+export type PanelState = 'loading' | 'ready' | 'empty' | 'error' | 'unavailable';
 
 export class Panel {
   readonly chart: HTMLElement;
-  private readonly caption: HTMLElement;
+  private readonly caption: HTMLElement | null;
   private readonly status: HTMLElement;
+  /** The chart's width as last laid out; null until known. */
+  private measured: number | null = null;
 
   constructor(readonly element: HTMLElement) {
     this.chart = part(element, 'chart');
-    this.caption = part(element, 'caption');
+    this.caption = element.querySelector<HTMLElement>('[data-role="caption"]');
     this.status = part(element, 'status');
+    // Reading clientWidth after a big chart went in forces a layout of the whole page (hundreds of
+    // milliseconds with a county map): the width is kept from the browser's own layout instead.
+    if (typeof ResizeObserver !== 'undefined') {
+      new ResizeObserver((entries) => {
+        const width = entries[0]?.contentRect.width ?? 0;
+        if (width > 0) this.measured = width;
+      }).observe(this.chart);
+    }
+  }
+
+  static of(document: Document, id: string): Panel {
+    const element = document.getElementById(id);
+    if (!element) throw new Error(`the page has no #${id}`);
+    return new Panel(element);
   }
 
   loading(): void {
     this.set('loading', 'Loading…');
   }
 
-  ready(content: HTMLElement, caption: string, hooks: { rows: number; total: number }): void {
+  ready(content: Node, caption: string, hooks: { rows: number; total: number }): void {
     this.chart.replaceChildren(content);
-    this.caption.textContent = caption;
+    this.setCaption(caption);
     this.set('ready', '');
     this.element.dataset['rows'] = String(hooks.rows);
     this.element.dataset['total'] = String(hooks.total);
   }
 
-  empty(caption: string, message = 'No deaths match these filters. Try another measure or a longer period.'): void {
+  empty(caption: string, message: string): void {
     this.chart.replaceChildren();
-    this.caption.textContent = caption;
+    this.setCaption(caption);
     this.set('empty', message);
+  }
+
+  unavailable(message: string): void {
+    this.chart.replaceChildren();
+    this.setCaption('');
+    this.set('unavailable', message);
   }
 
   error(message: string): void {
@@ -38,8 +62,31 @@ export class Panel {
     this.set('error', message);
   }
 
+  get state(): PanelState {
+    return (this.element.dataset['state'] ?? 'loading') as PanelState;
+  }
+
+  get hidden(): boolean {
+    return this.element.hidden;
+  }
+
+  set hidden(hidden: boolean) {
+    this.element.hidden = hidden;
+  }
+
   get width(): number {
-    return Math.max(280, Math.floor(this.chart.clientWidth || this.element.clientWidth - 32));
+    // Read once when first needed (or while hidden until now); then from the observer.
+    if (!this.measured) this.measured = this.chart.clientWidth || this.element.clientWidth - 32;
+    return Math.max(280, Math.floor(this.measured));
+  }
+
+  setTitle(text: string): void {
+    const heading = this.element.querySelector('h2');
+    if (heading) heading.textContent = text;
+  }
+
+  private setCaption(text: string): void {
+    if (this.caption) this.caption.textContent = text;
   }
 
   private set(state: PanelState, status: string): void {

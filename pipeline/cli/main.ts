@@ -11,6 +11,7 @@ import { demoCommand } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
 import { jobsCommand } from './jobs.ts';
 import { serveCommand } from './serve.ts';
+import { tokensCommand } from './tokens.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `vigil: public-health surveillance pipeline
@@ -21,11 +22,16 @@ Commands:
   serve [--demo-if-empty] [--port N]   serve the API, the dashboard and the scheduled jobs
   demo [--scale X] [--seed N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out DIR] [--no-load]
                                         generate the synthetic demo data set and load it
-  ingest FILE...                        load certificate CSV files; prints each batch report (JSON)
+  ingest FILE...                        load certificate files and ED feeds; prints each batch report (JSON)
   code deaths FILE [--ije OUT]          code a certificate file (CSV template, IJE, VRDR JSON); NDJSON, one line per
                                         certificate; --ije OUT writes an IJE file back with the codes in place
   code ed FILE                          code an ED feed (ED CSV/NDJSON, HL7 v2 ADT); NDJSON, one line per visit
-  jobs [run inbox]                      list recent job runs (NDJSON), or run a job now
+  jobs [run inbox|recode|detect]        list recent job runs (NDJSON), or run a job now
+  tokens create --role ROLE --name NAME [--jurisdiction XX ...]
+                                        create an API token (admin, uploader, coder, epidemiologist; an uploader
+                                        names its jurisdictions); prints it once as JSON
+  tokens list                           every token (NDJSON; never a secret)
+  tokens revoke TOKEN_ID                revoke a token (kept, revoked, for the audit log)
 
 Configuration comes from environment variables (see README, .env.example).`;
 
@@ -45,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       ije: { type: 'string' },
       'no-load': { type: 'boolean' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      jurisdiction: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -73,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       return codeDeathsCommand(rest[1]!, { ijeOut: values.ije });
     case 'jobs':
       return jobsCommand(config, rest);
+    case 'tokens':
+      return tokensCommand(config, rest, { role: values.role, name: values.name, jurisdiction: values.jurisdiction });
     default:
       throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
   }

@@ -50,7 +50,7 @@ async function stageEdFile(connection: DuckDBConnection, batch: IncomingBatch, f
   let rejected = 0;
   try {
     for await (const results of readEdFeed(input, format)) {
-      const staged = stageEdResults(results, coding);
+      const staged = stageEdResults(results, coding, batch.jurisdiction);
       for (const row of staged.rows) records.add([seq++, ...row]);
       for (const error of staged.errors) errors.add(error);
       valid += staged.rows.length;

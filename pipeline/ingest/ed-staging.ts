@@ -8,6 +8,7 @@ import { toEdContractJson } from '../coding/ed/types.ts';
 import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
 import type { EdFeedResult } from '../formats/ed-feed.ts';
 import type { EdVisitWithHistory } from '../records/ed-visit-schema.ts';
+import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
 
 /** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
@@ -78,13 +79,23 @@ function codedTail(visit: EdVisitWithHistory, coding: EdCoding): string {
   return tail;
 }
 
-export function stageEdResults(results: readonly EdFeedResult[], coding: EdCoding): StagedEdBatch {
+/**
+ * Codes and lays out a chunk of visits. With `jurisdiction`, a visit of another jurisdiction's
+ * resident is rejected (ed-jurisdiction.ts): an uploader loads its own jurisdiction's visits only.
+ */
+export function stageEdResults(results: readonly EdFeedResult[], coding: EdCoding, jurisdiction: string | null = null): StagedEdBatch {
   const batch: StagedEdBatch = { rows: [], errors: [], rejected: 0 };
   for (const result of results) {
     const line = result.line ?? ('message' in result ? result.message : 0);
     if (!result.ok) {
       batch.rejected++;
       for (const error of result.errors) batch.errors.push([line, result.recordId, error.field || null, error.message]);
+      continue;
+    }
+    const problem = jurisdiction === null ? null : edJurisdictionProblem(result.record.patientCountyFips, jurisdiction);
+    if (problem !== null) {
+      batch.rejected++;
+      batch.errors.push([line, result.record.visitId, 'patient_county_fips', problem]);
       continue;
     }
     batch.rows.push([line, visitJson(result.record), `{"visit_id":${JSON.stringify(result.record.visitId)}${codedTail(result.record, coding)}`]);

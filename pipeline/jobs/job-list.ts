@@ -8,6 +8,7 @@ import { processInbox } from './inbox.ts';
 import { runDetection } from './detect.ts';
 import { recodeStaleEd } from './recode-ed.ts';
 import { recodeStale } from './recode.ts';
+import { REFRESH_AGGREGATES_SCHEDULE, refreshAggregates } from './refresh-aggregates.ts';
 
 export interface JobDefinition {
   name: string;
@@ -38,6 +39,12 @@ export const JOBS: readonly JobDefinition[] = [
     description: 'run the spike detectors on every state\'s and the nation\'s death (weekly) and ED syndrome (daily) series; store the latest statuses',
     schedule: (config) => config.jobs.detectSchedule,
     run: (r) => runDetection(r.db, r.queries, r.commitLock),
+  },
+  {
+    name: 'refresh-aggregates',
+    description: 'bring the aggregate cache (counts by county, day, measure or syndrome, age group and sex, rolled up by level) up to date with the current records and coding, counting again only the months that changed; also run when a reader finds it stale',
+    schedule: () => REFRESH_AGGREGATES_SCHEDULE,
+    run: (r) => refreshAggregates(r.db, { queries: r.queries }),
   },
 ];
 

@@ -4,8 +4,12 @@
  * and evaluated again, a chunk at a time, each chunk in one transaction; the earlier result is
  * kept. So every visit ends up evaluated against every active definition, including one a user
  * added after the visit was loaded.
+ *
+ * A visit a coder corrected (coder 'human:<token id>') is never re-coded: its codes are the
+ * coder's. Its syndromes are evaluated again when the definitions change (they read the visit's
+ * text and submitted diagnoses, not the codes), as a new version of the human coding.
  */
-import { BIGINT, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { EdCoding } from '../ingest/ed-staging.ts';
 import { codeEdVisit } from '../ingest/ed-staging.ts';
 import type { Mutex } from '../ingest/mutex.ts';
@@ -22,13 +26,17 @@ export interface EdRecodeSummary {
   /** Of those, how many got another set of syndromes. */
   syndromesChanged: number;
   chunks: number;
+  /** Human-coded visits evaluated against the current syndrome definitions (their codes kept). */
+  humanSyndromesRefreshed: number;
 }
 
 const loaderSql = readSqlFiles('loader');
 
+const VISIT_COLUMNS = `e.record_id, e.visit_id, e.facility_id, strftime(e.visit_datetime, '%Y-%m-%dT%H:%M:%S') AS visit_datetime, e.age, e.sex,
+  e.patient_county_fips, e.chief_complaint, e.triage_note, e.discharge_diagnoses, c.syndromes AS previous_syndromes`;
+
 const SELECT_STALE = `
-SELECT e.record_id, e.visit_id, e.facility_id, strftime(e.visit_datetime, '%Y-%m-%dT%H:%M:%S') AS visit_datetime, e.age, e.sex,
-  e.patient_county_fips, e.chief_complaint, e.triage_note, e.discharge_diagnoses, c.syndromes AS previous_syndromes
+SELECT ${VISIT_COLUMNS}
 FROM coded_ed_visits c JOIN ed_visits e USING (record_id)
 WHERE c.is_current AND c.coder LIKE 'vigil-ed-coder/%'
   AND (c.coder <> $coder OR c.lexicon_version <> $lexicon_version OR c.syndrome_set <> $syndrome_set)
@@ -36,8 +44,31 @@ WHERE c.is_current AND c.coder LIKE 'vigil-ed-coder/%'
 ORDER BY e.record_id
 LIMIT $limit`;
 
+/** Human codings evaluated against other syndrome definitions than the active ones. */
+const SELECT_HUMAN_STALE_SYNDROMES = `
+SELECT ${VISIT_COLUMNS}
+FROM coded_ed_visits c JOIN ed_visits e USING (record_id)
+WHERE c.is_current AND c.coder LIKE 'human:%' AND c.syndrome_set <> $syndrome_set
+  AND e.record_id > $after
+ORDER BY e.record_id
+LIMIT $limit`;
+
+function visitOf(row: Record<string, unknown>): EdVisit {
+  return {
+    visitId: String(row.visit_id),
+    facilityId: String(row.facility_id),
+    visitDatetime: String(row.visit_datetime),
+    age: row.age === null ? null : Number(row.age),
+    sex: (row.sex as EdVisit['sex']) ?? null,
+    patientCountyFips: row.patient_county_fips === null ? null : String(row.patient_county_fips),
+    chiefComplaint: row.chief_complaint === null ? null : String(row.chief_complaint),
+    triageNote: row.triage_note === null ? null : String(row.triage_note),
+    dischargeDiagnoses: (row.discharge_diagnoses as string[] | null) ?? [],
+  };
+}
+
 export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: Mutex, chunkSize = 20_000): Promise<EdRecodeSummary> {
-  const summary: EdRecodeSummary = { coder: coding.coder.coderVersion, syndromeSet: coding.syndromeSet, recoded: 0, syndromesChanged: 0, chunks: 0 };
+  const summary: EdRecodeSummary = { coder: coding.coder.coderVersion, syndromeSet: coding.syndromeSet, recoded: 0, syndromesChanged: 0, chunks: 0, humanSyndromesRefreshed: 0 };
   const connection = await db.connect();
   const versions = { coder: coding.coder.coderVersion, lexicon_version: coding.coder.lexiconVersion, syndrome_set: coding.syndromeSet };
   try {
@@ -50,18 +81,7 @@ export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: 
       const appender = await ChunkAppender.create(connection, 'staging_ed_recode', [BIGINT, VARCHAR]);
       try {
         for (const row of rows) {
-          const visit: EdVisit = {
-            visitId: String(row.visit_id),
-            facilityId: String(row.facility_id),
-            visitDatetime: String(row.visit_datetime),
-            age: row.age === null ? null : Number(row.age),
-            sex: (row.sex as EdVisit['sex']) ?? null,
-            patientCountyFips: row.patient_county_fips === null ? null : String(row.patient_county_fips),
-            chiefComplaint: row.chief_complaint === null ? null : String(row.chief_complaint),
-            triageNote: row.triage_note === null ? null : String(row.triage_note),
-            dischargeDiagnoses: (row.discharge_diagnoses as string[] | null) ?? [],
-          };
-          const { coded, syndromes, contract } = codeEdVisit(visit, coding);
+          const { coded, syndromes, contract } = codeEdVisit(visitOf(row), coding);
           const previous = (row.previous_syndromes as string[] | null) ?? [];
           if (previous.length !== syndromes.length || previous.some((s, i) => s !== syndromes[i])) summary.syndromesChanged++;
           appender.add([BigInt(String(row.record_id)), JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] })]);
@@ -75,8 +95,32 @@ export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: 
       );
       summary.chunks++;
     }
+    summary.humanSyndromesRefreshed = await refreshHumanSyndromes(connection, coding, commitLock, chunkSize);
   } finally {
     connection.closeSync();
   }
   return summary;
+}
+
+/** Evaluates human-coded visits against the active definitions; returns how many. */
+async function refreshHumanSyndromes(connection: DuckDBConnection, coding: EdCoding, commitLock: Mutex, chunkSize: number): Promise<number> {
+  let refreshed = 0;
+  let after = 0n;
+  for (;;) {
+    const rows = (await connection.runAndReadAll(SELECT_HUMAN_STALE_SYNDROMES, { syndrome_set: coding.syndromeSet, after, limit: chunkSize })).getRowObjectsJson();
+    if (rows.length === 0) break;
+    after = BigInt(String(rows[rows.length - 1]!.record_id));
+    await runScript(connection, loaderSql.get('create_ed_human_syndrome_staging')!);
+    const appender = await ChunkAppender.create(connection, 'staging_ed_human_syndromes', [BIGINT, VARCHAR]);
+    try {
+      for (const row of rows) appender.add([BigInt(String(row.record_id)), JSON.stringify(coding.syndromes.evaluate(visitOf(row)))]);
+    } finally {
+      appender.close();
+    }
+    await commitLock.run(() =>
+      inTransaction(connection, () => runScript(connection, loaderSql.get('commit_ed_human_syndromes')!, { syndrome_set: coding.syndromeSet, coded_at: new Date().toISOString() })),
+    );
+    refreshed += rows.length;
+  }
+  return refreshed;
 }

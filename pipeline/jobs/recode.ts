@@ -1,18 +1,27 @@
 /**
  * The recode job: certificates whose current automated coding was made by another coder or
  * lexicon version are coded again, a chunk at a time, each chunk in one transaction. The earlier
- * result stays in coded_deaths (no longer current). Only automated results are replaced: a
- * human coder's correction is never overwritten by a machine.
+ * result stays in coded_deaths (no longer current).
+ *
+ * The lexicon is the committed one plus the terms approved at run time (lexicon_overlay_terms,
+ * pipeline/review/lexicon-overlay.ts), whatever the caller's coder was built from.
+ *
+ * Human codings are never retired by a machine. The rule: a record whose current coding is a
+ * human's is skipped by recoding; instead the automated coder codes it and the result is stored
+ * as a check (human_coding_checks), once per coder and lexicon version. A check that disagrees
+ * (another underlying cause or set of multiple causes) puts the record back in the review queue,
+ * where a coder keeps or changes the human coding.
  */
-import { BIGINT, BOOLEAN, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
 import type { CertificateRow } from '../records/certificate.ts';
 import { validateCertificateRow } from '../records/certificate-schema.ts';
+import { approvedLexiconVersion, withApprovedTerms } from '../review/lexicon-overlay.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import type { Mutex } from '../ingest/mutex.ts';
 import type { Database } from '../store/database.ts';
-import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import { QueryCatalog, readSqlFiles, runScript, type Row } from '../store/sql-files.ts';
 import { inTransaction } from '../store/transaction.ts';
 
 export interface RecodeSummary {
@@ -25,24 +34,19 @@ export interface RecodeSummary {
   /** Stored certificates the current validation refuses (left as they are, and reported). */
   invalid: number;
   chunks: number;
+  /** Human codings checked against the automated coder (left current). */
+  humanChecked: number;
+  /** Of those, how many the automated coder disagrees with (back in the review queue). */
+  humanDisagreements: number;
 }
 
 const loaderSql = readSqlFiles('loader');
+const queries = new QueryCatalog();
 const AUTOMATED = 'vigil-death-coder/%';
 
-/** The template columns as stored, read back as the strings an upload would carry. */
+/** Current automated results another coder or lexicon version made. */
 const SELECT_STALE = `
-SELECT c.record_id, c.certificate_id, c.jurisdiction, coalesce(strftime(c.death_date, '%Y-%m-%d'), '') AS death_date,
-  coalesce(CAST(c.age AS VARCHAR), '') AS age, coalesce(c.sex, '') AS sex,
-  coalesce(c.residence_county_fips, '') AS residence_county_fips, coalesce(c.occurrence_county_fips, '') AS occurrence_county_fips,
-  coalesce(c.manner, '') AS manner, coalesce(c.part1_a, '') AS part1_a, coalesce(c.part1_b, '') AS part1_b,
-  coalesce(c.part1_c, '') AS part1_c, coalesce(c.part1_d, '') AS part1_d, coalesce(c.part2, '') AS part2,
-  coalesce(c.how_injury, '') AS how_injury, coalesce(c.interval_a, '') AS interval_a, coalesce(c.interval_b, '') AS interval_b,
-  coalesce(c.interval_c, '') AS interval_c, coalesce(c.interval_d, '') AS interval_d,
-  coalesce(strftime(c.injury_date, '%Y-%m-%d'), '') AS injury_date, coalesce(c.injury_place, '') AS injury_place,
-  coalesce(c.race, '') AS race, coalesce(c.hispanic, '') AS hispanic, coalesce(c.autopsy, '') AS autopsy,
-  coalesce(c.tobacco, '') AS tobacco, coalesce(c.pregnancy, '') AS pregnancy,
-  d.underlying_cause AS previous_cause
+SELECT d.record_id, d.underlying_cause AS previous_cause
 FROM coded_deaths d JOIN certificates c USING (record_id)
 WHERE d.is_current AND d.coder LIKE '${AUTOMATED}' AND (d.coder <> $coder OR d.lexicon_version <> $lexicon_version)
   AND c.record_id > $after
@@ -51,39 +55,60 @@ LIMIT $limit`;
 
 /** How many current automated results another coder or lexicon version made. */
 export async function countStale(db: Database, coder: DeathCoder): Promise<number> {
+  const lexiconVersion = await approvedLexiconVersion(db.connection, queries, coder);
   const rows = (
     await db.connection.runAndReadAll(
       `SELECT count(*)::INTEGER AS n FROM coded_deaths WHERE is_current AND coder LIKE '${AUTOMATED}' AND (coder <> $coder OR lexicon_version <> $lexicon_version)`,
-      { coder: coder.coderVersion, lexicon_version: coder.lexiconVersion },
+      { coder: coder.coderVersion, lexicon_version: lexiconVersion },
     )
   ).getRowObjects();
   return Number(rows[0]!.n);
 }
 
-/** Re-codes stale results; `commitLock` is the one batch commits take, so the two never interleave. */
+type Select = (connection: DuckDBConnection, after: bigint, limit: number) => Promise<Row[]>;
+
+/** Re-codes stale results, then checks human codings; `commitLock` is the one batch commits take, so the two never interleave. */
 export async function recodeStale(db: Database, coder: DeathCoder, commitLock: Mutex, chunkSize = 20_000): Promise<RecodeSummary> {
-  const summary: RecodeSummary = { coder: coder.coderVersion, lexiconVersion: coder.lexiconVersion, recoded: 0, underlyingCauseChanged: 0, invalid: 0, chunks: 0 };
+  const effective = await withApprovedTerms(db.connection, queries, coder);
+  const versions = { coder: effective.coderVersion, lexicon_version: effective.lexiconVersion };
+  const select: Select = async (connection, after, limit) => (await connection.runAndReadAll(SELECT_STALE, { ...versions, after, limit })).getRowObjects();
+  return recodeSelected(db, effective, commitLock, chunkSize, select, '[]');
+}
+
+/**
+ * After a term is approved: re-codes the certificates whose cause text contains one of `terms`
+ * (normalised), and checks the human codings among them. `coder` must already have the terms.
+ */
+export async function recodeCertificatesWithTerms(db: Database, coder: DeathCoder, commitLock: Mutex, terms: readonly string[], chunkSize = 20_000): Promise<RecodeSummary> {
+  const versions = { coder: coder.coderVersion, lexicon_version: coder.lexiconVersion, terms: JSON.stringify(terms) };
+  const select: Select = (connection, after, limit) => queries.rows(connection, 'lexicon_affected_certificates', { ...versions, after, limit });
+  return recodeSelected(db, coder, commitLock, chunkSize, select, JSON.stringify(terms));
+}
+
+async function recodeSelected(db: Database, coder: DeathCoder, commitLock: Mutex, chunkSize: number, select: Select, checkTerms: string): Promise<RecodeSummary> {
+  const summary: RecodeSummary = {
+    coder: coder.coderVersion, lexiconVersion: coder.lexiconVersion, recoded: 0, underlyingCauseChanged: 0, invalid: 0, chunks: 0, humanChecked: 0, humanDisagreements: 0,
+  };
   const connection = await db.connect();
   try {
     let after = 0n;
     for (;;) {
-      const rows = (
-        await connection.runAndReadAll(SELECT_STALE, { coder: coder.coderVersion, lexicon_version: coder.lexiconVersion, after, limit: chunkSize })
-      ).getRowObjects();
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1]!.record_id as bigint;
+      const selected = await select(connection, after, chunkSize);
+      if (selected.length === 0) break;
+      after = BigInt(String(selected[selected.length - 1]!.record_id));
+      const previousCause = new Map(selected.map((r) => [String(r.record_id), r.previous_cause ?? null]));
+      const rows = await certificateRows(connection, selected);
       await runScript(connection, loaderSql.get('create_recode_staging')!);
       const appender = await ChunkAppender.create(connection, 'staging_recode', [BIGINT, VARCHAR, BOOLEAN]);
       try {
         for (const row of rows) {
-          const validated = validateCertificateRow(row as unknown as CertificateRow);
-          if (!validated.ok) {
+          const coded = codeRow(coder, row);
+          if (coded === null) {
             summary.invalid++;
             continue;
           }
-          const coded = coder.code(validated.certificate);
-          if (coded.underlyingCause !== (row.previous_cause ?? null)) summary.underlyingCauseChanged++;
-          appender.add([row.record_id as bigint, JSON.stringify(toContractJson(coded)), isDrugOverdoseCause(coded.underlyingCause)]);
+          if (coded.underlyingCause !== previousCause.get(String(row.record_id))) summary.underlyingCauseChanged++;
+          appender.add([BigInt(String(row.record_id)), JSON.stringify(toContractJson(coded)), isDrugOverdoseCause(coded.underlyingCause)]);
           summary.recoded++;
         }
       } finally {
@@ -96,8 +121,48 @@ export async function recodeStale(db: Database, coder: DeathCoder, commitLock: M
       );
       summary.chunks++;
     }
+    await checkHumanCodings(connection, coder, commitLock, chunkSize, checkTerms, summary);
   } finally {
     connection.closeSync();
   }
   return summary;
+}
+
+/** Codes the human codings not yet checked at this coder and lexicon version, and stores the checks. */
+async function checkHumanCodings(connection: DuckDBConnection, coder: DeathCoder, commitLock: Mutex, chunkSize: number, terms: string, summary: RecodeSummary): Promise<void> {
+  const versions = { coder: coder.coderVersion, lexicon_version: coder.lexiconVersion };
+  let after = 0n;
+  for (;;) {
+    const selected = await queries.rows(connection, 'review_human_codings_to_check', { ...versions, terms, after, limit: chunkSize });
+    if (selected.length === 0) break;
+    after = BigInt(String(selected[selected.length - 1]!.record_id));
+    const humanVersion = new Map(selected.map((r) => [String(r.record_id), String(r.human_version)]));
+    const rows = await certificateRows(connection, selected);
+    await runScript(connection, loaderSql.get('create_human_check_staging')!);
+    const appender = await ChunkAppender.create(connection, 'staging_human_checks', [BIGINT, VARCHAR, VARCHAR]);
+    try {
+      for (const row of rows) {
+        const coded = codeRow(coder, row);
+        if (coded === null) continue;
+        appender.add([BigInt(String(row.record_id)), humanVersion.get(String(row.record_id))!, JSON.stringify(toContractJson(coded))]);
+      }
+    } finally {
+      appender.close();
+    }
+    const checkedAt = new Date().toISOString();
+    await commitLock.run(() => inTransaction(connection, () => runScript(connection, loaderSql.get('commit_human_checks')!, { ...versions, checked_at: checkedAt })));
+    const [counts] = await queries.rows(connection, 'review_check_counts', { ...versions, checked_at: checkedAt });
+    summary.humanChecked += Number(counts!.checked);
+    summary.humanDisagreements += Number(counts!.disagreements);
+  }
+}
+
+async function certificateRows(connection: DuckDBConnection, selected: readonly Row[]): Promise<Row[]> {
+  return queries.rows(connection, 'review_certificate_rows', { record_ids: JSON.stringify(selected.map((r) => String(r.record_id))) });
+}
+
+/** The coder's result for a stored certificate, or null when today's validation refuses it. */
+function codeRow(coder: DeathCoder, row: Row) {
+  const validated = validateCertificateRow(row as unknown as CertificateRow);
+  return validated.ok ? coder.code(validated.certificate) : null;
 }

@@ -92,7 +92,7 @@ function explainOpenError(databasePath: string, error: unknown): Error {
     return new DatabaseLockedError(
       `The database ${databasePath} is held by another process${pid ? ` (PID ${pid})` : ''}, ` +
         'probably `vigil serve`. Only one process may write it: stop that process, or send the file ' +
-        'to the running server instead (POST /api/batches, e.g. `curl -F file=@FILE http://HOST:PORT/api/batches`).',
+        'to the running server instead (POST /api/batches, e.g. `curl -H "Authorization: Bearer $VIGIL_TOKEN" -F file=@FILE http://HOST:PORT/api/batches`; it needs an uploader or admin token).',
     );
   }
   return error instanceof Error ? error : new Error(message);

@@ -1,6 +1,7 @@
 /**
  * Loads the committed reference tables (pipeline/reference/) into DuckDB at start-up, once per
- * version of the file: populations today, code tables as the coders grow.
+ * version of the file: county population totals today, code tables as the coders grow. Age-specific
+ * populations are loaded by hand from Census files (`vigil populations load`, pipeline/cli/populations.ts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,13 +16,16 @@ export const COUNTY_POPULATION_FILE = path.join(referenceDirectory, 'county-popu
 export async function loadReferenceData(connection: DuckDBConnection): Promise<void> {
   await reloadIfChanged(connection, 'county-population', COUNTY_POPULATION_FILE, async () => {
     await connection.run("DELETE FROM populations WHERE source = 'census-pep'");
-    // read_csv with explicit types: FIPS codes keep their leading zeros.
+    // read_csv with explicit types: FIPS codes keep their leading zeros. A (county, year) that a
+    // loaded population file covers (`vigil populations load`) keeps the file's rows: the file
+    // replaced these totals on purpose, with its own total and age groups that add up to it.
     await connection.run(
       `INSERT INTO populations (fips, year, age_group, sex, population, source)
-       SELECT fips, year, 'all', 'all', population, 'census-pep'
+       SELECT c.fips, c.year, 'all', 'all', c.population, 'census-pep'
        FROM read_csv($path, header = true, columns = {
          'fips': 'VARCHAR', 'state_fips': 'VARCHAR', 'state': 'VARCHAR', 'state_name': 'VARCHAR',
-         'county_name': 'VARCHAR', 'year': 'SMALLINT', 'population': 'BIGINT' })`,
+         'county_name': 'VARCHAR', 'year': 'SMALLINT', 'population': 'BIGINT' }) c
+       WHERE NOT EXISTS (SELECT 1 FROM populations p WHERE p.fips = c.fips AND p.year = c.year)`,
       { path: COUNTY_POPULATION_FILE },
     );
   });

@@ -3,18 +3,21 @@
  * `authenticate` (authenticate.ts) as `response.locals.principal`; routes read it with
  * `principalOf` and guard themselves with `requireRole`.
  *
- * What each role may do (the authorization matrix in test/authz.test.ts checks every route):
+ * What each role may do (test/authz-matrix.ts holds the policy of every route, and
+ * test/authz.test.ts checks it for every role):
  * - admin: everything, including tokens, definitions, lexicon approvals and the audit log;
- * - uploader: uploads, and its own jurisdictions' batches only; aggregates as the public sees them;
+ * - uploader: uploads, and its own jurisdictions' batches only; aggregates and alerts as the
+ *   public sees them;
  * - coder: the review queue and corrections, record-level read; unsuppressed aggregates;
- * - epidemiologist: record-level read (line lists), unsuppressed aggregates, alerts, clusters;
- * - public: suppressed aggregates and reports only.
+ * - epidemiologist: record-level read (line lists), unsuppressed aggregates, alerts, clusters, jobs;
+ * - public: suppressed aggregates, alerts without small counts, reports, definitions.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { TOKEN_ROLES, type TokenRole } from '../../pipeline/store/tokens.ts';
 import { HttpError } from '../errors.ts';
 
-export const ROLES = ['admin', 'uploader', 'coder', 'epidemiologist'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = TOKEN_ROLES;
+export type Role = TokenRole;
 
 export type Principal =
   | { kind: 'public' }
@@ -54,6 +57,11 @@ export function coversJurisdiction(principal: Principal, jurisdiction: string | 
   if (principal.role === 'admin') return true;
   if (principal.role !== 'uploader') return false;
   return jurisdiction !== null && (principal.jurisdictions ?? []).includes(jurisdiction);
+}
+
+/** The request id `app.ts` gives every request (also the X-Request-Id header and the log line's). */
+export function requestIdOf(response: Response): string | null {
+  return typeof response.locals.requestId === 'string' ? response.locals.requestId : null;
 }
 
 /** 401 without a token, 403 with a token of another role. */

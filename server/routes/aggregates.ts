@@ -1,75 +1,269 @@
 /**
- * Aggregates for the dashboard and the API: deaths by measure × geography × period, as JSON or
- * Arrow IPC. Every parameter is validated; only the named query runs.
+ * Aggregates for the dashboard, reports and the API: deaths by measure, or ED visits by syndrome, ×
+ * geography × period (× age group or sex), with populations, crude and age-adjusted rates, 95%
+ * confidence intervals, reliability flags and, for callers without record-level rights, small-number
+ * suppression; as JSON, Arrow IPC, CSV or Parquet. Every parameter is validated; only named queries
+ * run (through pipeline/stats/aggregates/aggregate-service.ts). `GET /api/meta` says what there is.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, type ColumnType } from '../arrow.ts';
+import { BackgroundRefresh } from '../../pipeline/jobs/refresh-aggregates.ts';
+import { AggregateService, MAX_ROWS, type AggregateAnswer, type AggregateQuery } from '../../pipeline/stats/aggregates/aggregate-service.ts';
+import { UNITS } from '../../pipeline/stats/aggregates/periods.ts';
+import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
+import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow } from '../arrow.ts';
+import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
+import { CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE, sendCsv, sendParquet, type DownloadRow } from '../downloads.ts';
 import { HttpError, parseInput } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
+import { openapiRoutes } from './openapi.ts';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
+const BOUND = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
+const bound = (which: string) =>
+  z
+    .string()
+    .regex(BOUND, 'expected a month as YYYY-MM or a day as YYYY-MM-DD')
+    .optional()
+    .describe(`${which} (a month: its first day / its last day; or a day). Default: the data's first / last month`)
+    .meta({ examples: [which === 'First' ? '2024-01' : '2024-03'] });
 
-export const DEATH_COUNT_COLUMNS: Record<string, ColumnType> = {
-  geography: 'utf8',
-  period: 'utf8',
-  deaths: 'int32',
-  population: 'float64',
-  rate_per_100k: 'float64',
-};
+export const AGGREGATE_QUERY = z.strictObject({
+  source: z.enum(['deaths', 'ed']).default('deaths').describe('deaths (certificates) or ed (emergency-department visits)'),
+  measure: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a measure key (deaths) or syndrome id (ed), as /api/meta lists them')
+    .optional()
+    .describe('a death measure (default all_overdose) or an active ED syndrome id (default all_drug); see /api/meta')
+    .meta({ examples: ['all_overdose'] }),
+  geography: z.enum(['county', 'state', 'nation']).default('county').describe('by county of residence, state, or the nation'),
+  state: z.string().regex(/^\d{2}$/, 'a 2-digit state FIPS code').optional().describe('only this state (2-digit FIPS): its counties, or its own row').meta({ examples: ['39'] }),
+  unit: z.enum(UNITS).default('month').describe('day, MMWR week, month, year, 12mo (12 months ending in each month, NCHS VSRR) or total (the range as one period)'),
+  by: z.enum(['age_group', 'sex']).optional().describe('a breakdown: NCHS age groups, or sex'),
+  from: bound('First'),
+  to: bound('Last'),
+  format: z.enum(['json', 'arrow', 'csv', 'parquet']).optional().describe('default json, or Arrow IPC when the Accept header asks for it'),
+});
+type AggregateParameters = z.infer<typeof AGGREGATE_QUERY>;
 
-function wantsArrow(request: Request, format: 'json' | 'arrow' | undefined): boolean {
-  return format === 'arrow' || (format === undefined && request.accepts(['application/json', ARROW_MEDIA_TYPE]) === ARROW_MEDIA_TYPE);
+const META_QUERY = z.strictObject({});
+
+const DOWNLOAD_HEADERS = { 'X-Vigil-Notes': 'Methods and suppression notes, ASCII, joined with " | "', 'Content-Disposition': 'attachment; filename="vigil-....csv|parquet"' };
+
+export const AGGREGATE_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/meta',
+    summary: 'What there is to ask: death measures, ED syndromes, the data\'s extent, the cache, and county FIPS codes without a map shape',
+    tags: ['aggregates'],
+    callers: ['public', 'admin', 'uploader', 'coder', 'epidemiologist'],
+    query: META_QUERY,
+    responses: { '200': { description: 'Measures, syndromes, extents, the aggregate cache\'s state, map coverage.' } },
+  },
+  {
+    method: 'get',
+    path: '/api/aggregates',
+    summary: 'Counts, rates with 95% confidence intervals and age-adjusted rates by geography and period',
+    description:
+      'One row per place × period (× stratum) with events: count, population, crude rate per 100,000 and its 95% CI (exact Poisson below 100 events), unreliable (fewer than 20), ' +
+      'age-adjusted rate (2000 US standard) where age-specific populations exist, and for deaths the shares pending investigation and with a specific drug code. ' +
+      'Callers without record-level rights (the public, uploaders) get counts of 1-9 below the national level withheld, with complementary suppression. ' +
+      `At most ${MAX_ROWS.toLocaleString('en-US')} rows: a larger request is a 400. CSV rows end with a "note" column (suppressed, unreliable, no population).`,
+    tags: ['aggregates'],
+    callers: ['public', 'admin', 'uploader', 'coder', 'epidemiologist'],
+    query: AGGREGATE_QUERY,
+    responses: {
+      '200': {
+        description: 'The table (JSON with notes, or the rows alone as Arrow IPC, CSV or Parquet).',
+        mediaTypes: ['application/json', ARROW_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE],
+        headers: { 'X-Vigil-Data-As-Of': 'When the figures were counted (ISO 8601)', ...DOWNLOAD_HEADERS },
+      },
+    },
+  },
+];
+
+type Format = 'json' | 'arrow' | 'csv' | 'parquet';
+
+function formatOf(request: Request, format: Format | undefined): Format {
+  if (format) return format;
+  const preferred = request.accepts(['application/json', ARROW_MEDIA_TYPE, CSV_MEDIA_TYPE]);
+  return preferred === ARROW_MEDIA_TYPE ? 'arrow' : preferred === CSV_MEDIA_TYPE ? 'csv' : 'json';
 }
 
-/** First day of the month after `yyyyMm`, for an exclusive upper bound. */
-function monthAfter(yyyyMm: string): string {
-  const [year, monthNumber] = yyyyMm.split('-').map(Number) as [number, number];
-  return monthNumber === 12 ? `${year + 1}-01-01` : `${year}-${String(monthNumber + 1).padStart(2, '0')}-01`;
+function isCalendarDay(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }
 
-export async function aggregateRoutes({ db, queries }: AppServices): Promise<Router> {
-  const measures = (await queries.rows(db.connection, 'death_measures')).map((row) => String(row.key));
-  const schema = z
-    .object({
-      measure: z.enum(measures as [string, ...string[]]).default('all_overdose'),
-      geography: z.enum(['county', 'state', 'nation']).default('county'),
-      unit: z.enum(['week', 'month', 'year', 'total']).default('month'),
-      from: month.optional(),
-      to: month.optional(),
-      format: z.enum(['json', 'arrow']).optional(),
-    })
-    .strict();
+/** A from/to bound as the first day it covers (from) or the day after the last (to). */
+function dayOf(name: 'from' | 'to', value: string): string {
+  if (value.length === 7) {
+    if (name === 'from') return `${value}-01`;
+    const [year, month] = value.split('-').map(Number) as [number, number];
+    return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+  }
+  if (!isCalendarDay(value)) throw new HttpError(400, `invalid ${name}: ${JSON.stringify(value)} (not a calendar day)`);
+  if (name === 'from') return value;
+  return new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** How the answer names its range: months when it is whole months, else days (both inclusive). */
+function rangeLabels(from: string, to: string): { from: string; to: string } {
+  const last = new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return from.endsWith('-01') && to.endsWith('-01') ? { from: from.slice(0, 7), to: last.slice(0, 7) } : { from, to: last };
+}
+
+function csvNote(row: DownloadRow): string {
+  if (row.suppressed === true) return 'suppressed (small numbers)';
+  const notes: string[] = [];
+  if (row.unreliable === true) notes.push('unreliable: fewer than 20');
+  if (row.population === null) notes.push('no population estimate');
+  return notes.join('; ');
+}
+
+export async function aggregateRoutes(services: AppServices): Promise<Router> {
+  const { db, queries, config, logger } = services;
+  const deathMeasures = (await queries.rows(db.connection, 'death_measures')).map((row) => String(row.key));
+  // With jobs on, a stale cache (new data since the last refresh) is rebuilt in the background.
+  const refresh = config.jobs.enabled ? new BackgroundRefresh(db, queries, logger) : null;
+  const service = new AggregateService(db, queries, { onStale: () => refresh?.request() });
+  const shapes = countyShapes();
+
+  const activeSyndromes = async () =>
+    (await queries.rows(db.connection, 'active_syndromes')).map((row) => ({ id: String(row.id), name: String(row.name) }));
+
+  async function resolve(parameters: AggregateParameters): Promise<AggregateQuery> {
+    const { source, geography, unit } = parameters;
+    let measure = parameters.measure;
+    if (source === 'deaths') {
+      measure ??= 'all_overdose';
+      if (!deathMeasures.includes(measure)) throw new HttpError(400, `invalid measure: ${JSON.stringify(measure)} (a death measure: ${deathMeasures.join(', ')})`);
+    } else {
+      const syndromes = (await activeSyndromes()).map((s) => s.id);
+      measure ??= syndromes.includes('all_drug') ? 'all_drug' : syndromes[0];
+      if (measure === undefined || !syndromes.includes(measure)) throw new HttpError(400, `invalid measure: ${JSON.stringify(parameters.measure ?? '')} (an active ED syndrome: ${syndromes.join(', ')})`);
+    }
+    if (parameters.state !== undefined && geography === 'nation') throw new HttpError(400, `invalid state: ${JSON.stringify(parameters.state)} (only with geography=county or geography=state)`);
+    if (unit === '12mo') {
+      for (const name of ['from', 'to'] as const) {
+        const value = parameters[name];
+        if (value !== undefined && value.length !== 7) throw new HttpError(400, `invalid ${name}: ${JSON.stringify(value)} (unit=12mo takes months, YYYY-MM)`);
+      }
+    }
+    let fromDay = parameters.from === undefined ? undefined : dayOf('from', parameters.from);
+    let toDay = parameters.to === undefined ? undefined : dayOf('to', parameters.to);
+    if (fromDay === undefined || toDay === undefined) {
+      // Default: the months the data spans.
+      const extent = await service.dataExtent(source, await service.cacheStatus(source));
+      const now = new Date().toISOString().slice(0, 7); // no data: an empty current month
+      fromDay ??= dayOf('from', extent ? extent.first.slice(0, 7) : now);
+      toDay ??= dayOf('to', extent ? extent.last.slice(0, 7) : now);
+    }
+    if (fromDay >= toDay) throw new HttpError(400, `invalid from: ${JSON.stringify(parameters.from ?? fromDay)} is after to ${JSON.stringify(parameters.to ?? toDay)}`);
+    return { source, measure, geography, state: parameters.state ?? null, unit, by: parameters.by ?? null, from: fromDay, to: toDay };
+  }
 
   const router = Router();
-  router.get('/api/meta', async (_request, response) => {
+  router.get('/api/meta', async (request, response) => {
+    parseInput(META_QUERY, request.query);
     const [extent] = await queries.rows(db.connection, 'data_extent');
+    const [deathsCache, edCache] = await Promise.all([service.cacheStatus('deaths'), service.cacheStatus('ed')]);
+    const edExtent = await service.dataExtent('ed', edCache);
+    const coverage = mapCoverage(shapes, await queries.rows(db.connection, 'county_population_years'));
     response.json({
       measures: await queries.rows(db.connection, 'death_measures'),
+      syndromes: await activeSyndromes(),
       extent: extent?.first_month ? { from: extent.first_month, to: extent.last_month } : null,
+      edExtent: edExtent ? { from: edExtent.first.slice(0, 7), to: edExtent.last.slice(0, 7) } : null,
       dataAsOf: extent?.data_as_of ?? null,
       certificates: Number(extent?.certificates ?? 0),
       synthetic: extent?.synthetic === true,
+      units: UNITS,
+      breakdowns: ['age_group', 'sex'],
+      aggregateCache: {
+        deaths: { current: deathsCache.current, refreshedAt: deathsCache.refreshedAt },
+        ed: { current: edCache.current, refreshedAt: edCache.refreshedAt },
+      },
+      map: coverage,
     });
   });
 
   router.get('/api/aggregates', async (request, response) => {
-    const parameters = parseInput(schema, request.query);
-    // The data extent is a scan of every current certificate: read it only to fill a missing bound.
-    const extent = parameters.from && parameters.to ? undefined : (await queries.rows(db.connection, 'data_extent'))[0];
-    const from = parameters.from ?? (extent?.first_month as string | null | undefined) ?? '1900-01';
-    const to = parameters.to ?? (extent?.last_month as string | null | undefined) ?? from;
-    if (from > to) throw new HttpError(400, `invalid from: "${from}" is after to "${to}"`);
-    const rows = await queries.rows(db.connection, 'death_counts', {
-      measure: parameters.measure,
-      geography: parameters.geography,
-      unit: parameters.unit,
-      from: `${from}-01`,
-      to: monthAfter(to),
-    });
+    const parameters = parseInput(AGGREGATE_QUERY, request.query);
+    const format = formatOf(request, parameters.format);
+    const query = await resolve(parameters);
+    const rows = await service.denseRows(query);
+    if (rows > MAX_ROWS) {
+      throw new HttpError(
+        400,
+        `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
+      );
+    }
+    const suppress = !seesUnsuppressed(principalOf(response));
+    const answer = await service.answer(query, { suppress });
+    const labels = rangeLabels(answer.from, answer.to);
     response.set('Cache-Control', 'no-cache');
-    if (wantsArrow(request, parameters.format)) sendArrow(response, rowsToArrow(rows, DEATH_COUNT_COLUMNS));
-    else response.json({ measure: parameters.measure, geography: parameters.geography, unit: parameters.unit, from, to, rows });
+    response.set('X-Vigil-Data-As-Of', answer.dataAsOf);
+    const fileName = ['vigil', query.source, query.measure, query.geography, query.state, query.unit, query.by, labels.from, labels.to].filter(Boolean).join('-');
+    const notes = [...answer.notes, answer.suppression.note, `Figures as of ${answer.dataAsOf}.`];
+    if (format === 'arrow') sendArrow(response, rowsToArrow(answer.rows, Object.fromEntries(answer.columns.map((c) => [c.name, c.type]))));
+    else if (format === 'csv') sendCsv(response, { fileName: `${fileName}.csv`, columns: answer.columns, rows: answer.rows, notes, noteOf: csvNote });
+    else if (format === 'parquet') await sendParquet(response, db, queries, { fileName: `${fileName}.parquet`, columns: answer.columns, rows: answer.rows, notes });
+    else response.json(jsonBody(query, labels, answer));
   });
+
+  // Until server/app.ts mounts the OpenAPI route itself (see the aggregates README).
+  router.use(openapiRoutes(AGGREGATE_ROUTES));
   return router;
+}
+
+/** County FIPS codes with a shape on the dashboard's map (us-atlas: Census 2017 boundaries). */
+function countyShapes(): Set<string> {
+  const file = createRequire(import.meta.url).resolve('us-atlas/counties-10m.json');
+  const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as { objects: { counties: { geometries: { id: string | number }[] } } };
+  return new Set(topology.objects.counties.geometries.map((g) => String(g.id).padStart(5, '0')));
+}
+
+interface MapCoverage {
+  countiesWithoutShape: string[];
+  shapesWithoutCurrentPopulation: string[];
+  note: string;
+}
+
+/**
+ * Which current county codes the 2017 map cannot draw, and which of its shapes no longer have a
+ * population. Counts under both roll up to their state correctly (geography_of takes the first two
+ * digits); between them nothing is allocated: there is no town-level population here to weight a
+ * crosswalk, and an unweighted one would invent numbers.
+ */
+function mapCoverage(shapes: ReadonlySet<string>, years: readonly Record<string, unknown>[]): MapCoverage {
+  const latest = Math.max(...years.map((r) => Number(r.last_year)));
+  const current = new Set(years.filter((r) => Number(r.last_year) === latest).map((r) => String(r.fips)));
+  return {
+    countiesWithoutShape: [...current].filter((fips) => !shapes.has(fips)).sort(),
+    shapesWithoutCurrentPopulation: [...shapes].filter((fips) => !current.has(fips)).sort(),
+    note:
+      'The map has the Census 2017 counties. Connecticut reports by planning region (09110-09190) from 2022 and Alaska split Valdez-Cordova (02261) into 02063 and 02066 in 2019: ' +
+      'those codes count in their state and the nation, but have no shape, and the legacy shapes have no current population. No crosswalk is applied (no town-level populations to weight one).',
+  };
+}
+
+function jsonBody(query: AggregateQuery, labels: { from: string; to: string }, answer: AggregateAnswer): Record<string, unknown> {
+  return {
+    source: query.source,
+    measure: query.measure,
+    geography: query.geography,
+    state: query.state,
+    unit: query.unit,
+    by: query.by,
+    from: labels.from,
+    to: labels.to,
+    data_as_of: answer.dataAsOf,
+    figures_from: answer.figuresFrom,
+    suppression: answer.suppression,
+    notes: answer.notes,
+    rows: answer.rows satisfies AggregateRow[],
+  };
 }

@@ -3,15 +3,19 @@
  * which is active); `POST /api/syndromes` adds a new version of a definition (a new id starts at
  * version 1) in the ESSENCE free-text syntax and makes it active. Every ED visit loaded from then
  * on is evaluated against it, and the visits already loaded are re-evaluated in the background (a
- * recode run); a query that does not parse is a 400 naming the position.
+ * recode run); a query that does not parse is a 400 naming the position. Definitions are not
+ * sensitive (the built-ins follow the public CDC NSSP CCDD): anyone may read them; only an admin
+ * changes them, and each change is in the audit log.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { SyndromeDefinitionInput } from '../../pipeline/coding/ed/syndromes/definition.ts';
 import { validateDefinition } from '../../pipeline/coding/ed/syndromes/definition.ts';
 import { recordJobRun } from '../../pipeline/jobs/job-runs.ts';
 import { recodeStaleEd } from '../../pipeline/jobs/recode-ed.ts';
 import { addDefinitionVersion, listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
+import { auditRequest } from '../auth/audit-request.ts';
+import { principalOf, requireRole } from '../auth/principal.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 
@@ -29,18 +33,23 @@ const DEFINITION = z.strictObject({
   exclusions: PART,
 });
 
-export function syndromeRoutes({ db, edCoding, commitLock, logger }: AppServices): Router {
+export function syndromeRoutes(services: AppServices): Router {
+  const { db, edCoding, commitLock, logger } = services;
   const router = Router();
   router.get('/api/syndromes', async (_request, response) => {
     response.json({ definitions: await listDefinitions(db.connection) });
   });
 
-  router.post('/api/syndromes', express.json({ limit: '256kb' }), async (request, response) => {
+  // The body is parsed by app.ts's JSON parser (1 MB); every part is capped by the schema.
+  router.post('/api/syndromes', requireRole('admin'), async (request, response) => {
     const input = parseInput(DEFINITION, request.body ?? {});
     const candidate = { ...input, version: 1, active: true } as SyndromeDefinitionInput;
     const errors = validateDefinition(candidate).filter((issue) => issue.severity === 'error');
     if (errors.length > 0) throw new HttpError(400, `invalid definition ${input.id}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
-    const version = await commitLock.run(() => addDefinitionVersion(db.connection, input as Omit<SyndromeDefinitionInput, 'version'>, null));
+    const principal = principalOf(response);
+    const createdBy = principal.kind === 'token' ? principal.tokenId : null;
+    const version = await commitLock.run(() => addDefinitionVersion(db.connection, input as Omit<SyndromeDefinitionInput, 'version'>, createdBy));
+    await auditRequest(services, response, { action: 'syndrome.define', target: `${input.id}@${version}`, detail: { id: input.id, version, name: input.name } });
     await edCoding.reload(db.connection);
     // Every visit already loaded is evaluated against the new definition, in the background (the
     // job-run log records it as a manual recode run).

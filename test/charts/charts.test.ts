@@ -15,7 +15,25 @@ const CHANGED = fileURLToPath(new URL('../../test-artifacts/charts/', import.met
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the chart tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
-const CASES = ['county-map-count', 'county-map-rate', 'national-series-count', 'national-series-rate', 'alert-list'];
+const CASES = [
+  'county-map-count',
+  'county-map-rate',
+  'county-map-state',
+  'county-map-cluster',
+  'time-series-count',
+  'time-series-week',
+  'time-series-rate',
+  'alert-series',
+  'alert-list',
+  'cluster-list',
+  'combination-bars',
+  'combination-trend',
+  'combination-matrix',
+  'review-queue',
+  'batch-report',
+  'record-list',
+  'report-tables',
+];
 
 /** Rounds numbers with decimals to 2 places, so last-digit float noise is not a change. */
 function normalize(html: string): string {

@@ -1,13 +1,17 @@
-// County choropleth: deaths (or the rate per 100,000) over the chosen period, one value per county.
-// A pure function of its data: the page decides when to fetch and where to put the element.
+// County choropleth: the count (or rate per 100,000) of the chosen measure over the period, one
+// value per county; suppressed counties hatched, never coloured; the nation or one state; a
+// selected county or a cluster's counties outlined. A pure function of its data: the page decides
+// when to fetch, and handles clicks through the paths' data-fips.
 import * as Plot from '@observablehq/plot';
-import { interpolateYlOrRd } from 'd3';
+import { extent, interpolateYlOrRd, scaleSequentialLog } from 'd3';
 import type { Feature, FeatureCollection, Geometry, MultiLineString } from 'geojson';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import type { AggregateRow } from '../api.ts';
+import { rateOf, type AggregateRow } from '../api/aggregates.ts';
 import type { ValueKind } from '../filters.ts';
 import { formatCount, formatRate } from '../format.ts';
+import { placeName } from '../places.ts';
+import { hatchDefs, noteWithSwatch } from './marks.ts';
 
 /** Light grey, darker than the lightest colour of the ramp, so "0 or no data" is never read as "low". */
 export const NO_DATA_FILL = '#d4d4d4';
@@ -16,11 +20,13 @@ export const NO_DATA_FILL = '#d4d4d4';
 // yellow, too close to the no-data grey on screen, so the ramp starts after it.
 const interpolate = (t: number) => interpolateYlOrRd(0.15 + 0.85 * t);
 
-type CountyFeature = Feature<Geometry, { name: string }> & { id: string };
+export type CountyFeature = Feature<Geometry, { name: string }> & { id: string };
 
 export interface CountyGeography {
   counties: CountyFeature[];
+  /** Lines between states (not the coast), for the national view. */
   stateBorders: MultiLineString;
+  states: Map<string, Feature<Geometry>>;
   nation: Feature<Geometry> | FeatureCollection<Geometry>;
   /** "Mohave, Arizona" by 5-digit FIPS. */
   labels: Map<string, string>;
@@ -31,14 +37,13 @@ export function countyGeography(topology: Topology): CountyGeography {
   const objects = topology.objects as Record<string, GeometryCollection<{ name: string }>>;
   const { counties, states, nation } = objects;
   if (!counties || !states || !nation) throw new Error('topology lacks counties, states or nation');
-  const stateNames = new Map(states.geometries.map((g) => [String(g.id), (g.properties as { name?: string } | undefined)?.name ?? String(g.id)]));
+  const stateFeatures = new Map(feature(topology, states).features.map((f) => [String(f.id), f as Feature<Geometry>]));
   const countyFeatures = feature(topology, counties).features.map((f) => ({ ...f, id: String(f.id) }) as CountyFeature);
-  const labels = new Map(
-    countyFeatures.map((f) => [f.id, `${f.properties.name}, ${stateNames.get(f.id.slice(0, 2)) ?? f.id.slice(0, 2)}`]),
-  );
+  const labels = new Map(countyFeatures.map((f) => [f.id, `${f.properties.name}, ${placeName(f.id.slice(0, 2))}`]));
   return {
     counties: countyFeatures,
     stateBorders: mesh(topology, states, (a, b) => a !== b),
+    states: stateFeatures,
     nation: feature(topology, nation),
     labels,
   };
@@ -49,183 +54,283 @@ export interface CountyMapInput {
   /** geography=county, unit=total rows for one measure and period. */
   rows: readonly AggregateRow[];
   value: ValueKind;
+  /** Age-adjusted rates instead of crude ones (rate maps only). */
+  adjusted: boolean;
+  /** "Deaths" or "ED visits". */
+  noun: string;
   measureLabel: string;
   periodLabel: string;
   width: number;
+  /** A state FIPS: draw only its counties, zoomed in. Null: the nation. */
+  focus: string | null;
+  /** A county FIPS to outline. */
+  selected: string | null;
+  /** A cluster's counties to outline, its centre marked. */
+  cluster?: { members: readonly string[]; centre: string } | null;
+  /** Unique on the page: the hatch pattern's id. */
+  id: string;
 }
+
+export type CountyClass = 'value' | 'suppressed' | 'none';
 
 export interface CountyMapSummary {
   /** Counties with a value drawn in colour. */
   filled: number;
-  /** Deaths in all rows received. */
-  deaths: number;
+  suppressed: number;
+  /** Events in the rows that have a count (suppressed rows have none). */
+  total: number;
   /** Rows whose FIPS is not on the 2017 county map (e.g. Connecticut's 2022 planning regions). */
   unmapped: AggregateRow[];
 }
 
-export function summarizeCountyRows(input: Pick<CountyMapInput, 'geography' | 'rows' | 'value'>): CountyMapSummary {
-  const known = input.geography.labels;
-  let deaths = 0;
-  let filled = 0;
-  const unmapped: AggregateRow[] = [];
-  for (const row of input.rows) {
-    deaths += row.deaths;
-    if (!known.has(row.geography)) unmapped.push(row);
-    else if (valueOf(row, input.value) !== null) filled++;
-  }
-  return { filled, deaths, unmapped };
-}
-
-function valueOf(row: AggregateRow, value: ValueKind): number | null {
-  const v = value === 'rate' ? row.ratePer100k : row.deaths;
-  // A log scale cannot place 0; a county shown at 0 belongs with "0 or no data" anyway.
+/** The number a county is shaded by; null for "0 or no data" (a log scale cannot place 0). */
+export function shadeValue(row: AggregateRow, value: ValueKind, adjusted: boolean): number | null {
+  if (row.suppressed) return null;
+  const v = value === 'rate' ? rateOf(row, adjusted).rate : row.count;
   return v !== null && v > 0 ? v : null;
 }
 
-interface Filled {
+export function classify(row: AggregateRow | undefined, value: ValueKind, adjusted: boolean): CountyClass {
+  if (!row) return 'none';
+  if (row.suppressed) return 'suppressed';
+  return shadeValue(row, value, adjusted) === null ? 'none' : 'value';
+}
+
+export function summarizeCountyRows(input: Pick<CountyMapInput, 'geography' | 'rows' | 'value' | 'adjusted' | 'focus'>): CountyMapSummary {
+  const known = input.geography.labels;
+  const summary: CountyMapSummary = { filled: 0, suppressed: 0, total: 0, unmapped: [] };
+  for (const row of input.rows) {
+    if (input.focus && !row.geography.startsWith(input.focus)) continue;
+    summary.total += row.count ?? 0;
+    if (!known.has(row.geography)) summary.unmapped.push(row);
+    else if (row.suppressed) summary.suppressed++;
+    else if (shadeValue(row, input.value, input.adjusted) !== null) summary.filled++;
+  }
+  return summary;
+}
+
+interface Shaded {
   county: CountyFeature;
   row: AggregateRow;
   value: number;
 }
 
 export function countyMap(input: CountyMapInput): HTMLElement {
-  const { geography, value, measureLabel, periodLabel, width } = input;
+  const { geography, value, adjusted, noun, measureLabel, periodLabel, width, focus } = input;
   const byFips = new Map(input.rows.map((row) => [row.geography, row]));
-  const filled: Filled[] = [];
-  for (const county of geography.counties) {
+  const counties = focus ? geography.counties.filter((c) => c.id.startsWith(focus)) : geography.counties;
+  const shaded: Shaded[] = [];
+  const suppressed: CountyFeature[] = [];
+  const blank: CountyFeature[] = [];
+  for (const county of counties) {
     const row = byFips.get(county.id);
-    const v = row ? valueOf(row, value) : null;
-    if (row && v !== null) filled.push({ county, row, value: v });
+    const kind = classify(row, value, adjusted);
+    if (kind === 'value') shaded.push({ county, row: row!, value: shadeValue(row!, value, adjusted)! });
+    else if (kind === 'suppressed') suppressed.push(county);
+    else blank.push(county);
   }
-  const summary = summarizeCountyRows(input);
-  const unit = value === 'rate' ? 'Deaths per 100,000 population' : 'Deaths';
+  const summary = summarizeCountyRows({ ...input });
+  const rateWord = adjusted ? 'Age-adjusted rate per 100,000' : `${noun} per 100,000 population`;
+  const unit = value === 'rate' ? rateWord : noun;
   const label = (fips: string) => geography.labels.get(fips) ?? fips;
+  const hatch = `${input.id}-hatch`;
+  const area = focus ? geography.states.get(focus) ?? { type: 'FeatureCollection' as const, features: counties } : geography.nation;
+  const outlined = input.selected ? counties.filter((c) => c.id === input.selected) : [];
+  const clusterMembers = new Set(input.cluster?.members ?? []);
+  const clusterCounties = counties.filter((c) => clusterMembers.has(c.id));
+  const centre = input.cluster ? counties.find((c) => c.id === input.cluster!.centre) : undefined;
+
+  // The colour of a value: the scale the legend draws (log: counts and rates span powers of ten).
+  const [low, high] = extent(shaded, (d) => d.value);
+  const colour = scaleSequentialLog(interpolate).domain(low === undefined ? [1, 10] : low === high ? [low!, low! * 1.0001] : [low!, high!]);
+  const shadedByFips = new Map(shaded.map((d) => [d.county.id, d]));
+  const suppressedFips = new Set(suppressed.map((c) => c.id));
+  const lower = noun.toLowerCase();
+  const look = (county: CountyFeature): CountyLook => {
+    const d = shadedByFips.get(county.id);
+    if (d) return { fill: colour(d.value), title: tooltip(label(county.id), d.row, value, adjusted, noun), data: { 'data-value': String(d.value) } };
+    if (suppressedFips.has(county.id)) return { fill: `url(#${hatch})`, title: `${label(county.id)}: suppressed (1–9 ${lower}, or hidden so a small count cannot be worked out)`, data: { 'data-suppressed': 'true' } };
+    return { fill: NO_DATA_FILL, title: `${label(county.id)}: ${value === 'rate' ? `no rate (0 ${lower} or no population)` : `0 ${lower} or no data`}`, data: {} };
+  };
 
   const plot = Plot.plot({
     width,
-    projection: { type: 'identity', domain: geography.nation },
-    ariaLabel: `Map of ${measureLabel.toLowerCase()} by county, ${periodLabel}`,
-    ariaDescription: describe(filled, value, label),
-    color: {
-      type: 'log',
-      interpolate,
-      legend: true,
-      label: `${unit}, ${periodLabel}`,
-      // A format string (not a function) lets d3's log scale thin the labels between powers of ten.
-      tickFormat: ',~g',
-    },
+    // A state drawn alone may be tall (California): cap the height at the width.
+    ...(focus ? { height: Math.round(Math.min(width, 720) * 0.75) } : {}),
+    projection: { type: 'identity', domain: area },
+    ariaLabel: `Map of ${measureLabel.toLowerCase()} by county${focus ? ` in ${placeName(focus)}` : ''}, ${periodLabel}`,
+    ariaDescription: describe(shaded, suppressed.length, value, label),
     marks: [
-      Plot.geo(geography.counties, {
-        fill: NO_DATA_FILL,
-        stroke: 'white',
-        strokeWidth: 0.25,
-        title: (d: CountyFeature) => `${label(d.id)}: ${value === 'rate' ? 'no rate (0 deaths or no population)' : '0 deaths or no data'}`,
-        ariaHidden: 'true',
-        render: tagPaths((i) => ({ 'data-fips': geography.counties[i]!.id })),
-      }),
-      Plot.geo(filled, {
-        geometry: (d: Filled) => d.county,
-        fill: (d: Filled) => d.value,
-        stroke: 'white',
-        strokeWidth: 0.25,
-        title: (d: Filled) => tooltip(label(d.county.id), d.row, value),
-        render: tagPaths((i) => ({ 'data-fips': filled[i]!.county.id, 'data-value': String(filled[i]!.value) })),
-      }),
-      Plot.geo(geography.stateBorders, { stroke: 'white', strokeWidth: 1, ariaHidden: 'true' }),
-      Plot.geo(geography.nation, { stroke: '#777', strokeWidth: 0.75, ariaHidden: 'true' }),
+      hatchDefs(hatch),
+      countyLayer(geography, counties, focus, look),
+      Plot.geo(area, { stroke: '#777', strokeWidth: 0.75, ariaHidden: 'true' }),
+      Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
+      centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${label(centre.id)}` }) : null,
+      Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
     ],
   });
 
   const figure = document.createElement('figure');
   figure.className = 'county-map';
-  figure.append(plot, noDataNote(value), ...unmappedNote(summary.unmapped), topTable(filled, label));
+  // The legend apart from the plot: room on the left for the first tick label, on the ramp's edge.
+  const ramp = shaded.length
+    ? Plot.legend({
+        color: { type: 'log', domain: colour.domain(), interpolate },
+        label: `${unit}, ${periodLabel}`,
+        // A format string (not a function) lets d3's log scale thin the labels between powers of ten.
+        tickFormat: ',~g',
+        marginLeft: 8,
+        width: 300,
+      })
+    : null;
+  if (ramp) figure.append(ramp);
+  figure.append(plot, legendNotes(value, noun, hatch, summary.suppressed > 0 || suppressed.length > 0, input.cluster != null, input.rows.length > 0), ...unmappedNote(summary.unmapped, noun), countyTable(shaded, suppressed, focus, label, noun));
   return figure;
+}
+
+interface CountyLook {
+  fill: string;
+  title: string;
+  data: Record<string, string>;
 }
 
 type RenderFunction = NonNullable<Plot.MarkOptions['render']>;
 
-/** Plot render transform: draws the mark, then tags each path with attributes of its datum. */
-function tagPaths(attributes: (i: number) => Record<string, string>): RenderFunction {
-  return (index, scales, values, dimensions, context, next) => {
-    const g = next!(index, scales, values, dimensions, context);
-    const paths = g?.querySelectorAll(':scope > path') ?? [];
-    index.forEach((i, j) => {
-      const path = paths[j];
-      if (path) for (const [name, v] of Object.entries(attributes(i))) path.setAttribute(name, v);
+/**
+ * Outlines of counties are the costly part of a redraw (~0.8 MB of path data for the nation), and
+ * they depend only on the map's size and place, not on the data: they are made once per size and
+ * kept with the geography (a WeakMap: gone with it).
+ */
+const outlineCache = new WeakMap<CountyGeography, Map<string, { counties: Map<string, string>; borders: string }>>();
+
+function outlines(geography: CountyGeography, key: string, make: () => { counties: Map<string, string>; borders: string }) {
+  let byKey = outlineCache.get(geography);
+  if (!byKey) outlineCache.set(geography, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (!found) {
+    found = make();
+    byKey.set(key, found);
+    if (byKey.size > 8) byKey.delete(byKey.keys().next().value!); // a few sizes and states
+  }
+  return found;
+}
+
+/**
+ * Every county as its own path (data-fips, and data-value or data-suppressed), with its tooltip,
+ * then the lines between states: a Plot mark drawing with the plot's own projection.
+ */
+function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, look: (county: CountyFeature) => CountyLook): RenderFunction {
+  return (_index, _scales, _values, dimensions, context) => {
+    const paths = outlines(geography, `${dimensions.width}x${dimensions.height}:${focus ?? 'US'}`, () => {
+      // One decimal is a tenth of a pixel: the same drawing in a third less text.
+      const path = context.path().digits(1);
+      return { counties: new Map(counties.map((c) => [c.id, path(c) ?? ''])), borders: focus ? '' : (path(geography.stateBorders) ?? '') };
     });
-    return g;
+    const ns = 'http://www.w3.org/2000/svg';
+    const doc = context.document;
+    const g = doc.createElementNS(ns, 'g');
+    g.setAttribute('aria-label', 'counties');
+    g.setAttribute('stroke', 'white');
+    g.setAttribute('stroke-width', focus ? '0.75' : '0.25');
+    for (const county of counties) {
+      const { fill, title, data } = look(county);
+      const element = doc.createElementNS(ns, 'path');
+      element.setAttribute('d', paths.counties.get(county.id)!);
+      element.setAttribute('fill', fill);
+      element.setAttribute('data-fips', county.id);
+      for (const [name, v] of Object.entries(data)) element.setAttribute(name, v);
+      const tip = doc.createElementNS(ns, 'title');
+      tip.textContent = title;
+      element.append(tip);
+      g.append(element);
+    }
+    if (paths.borders) {
+      const borders = doc.createElementNS(ns, 'path');
+      for (const [k, v] of Object.entries({ d: paths.borders, fill: 'none', 'stroke-width': '1', 'aria-hidden': 'true' })) borders.setAttribute(k, v);
+      g.append(borders);
+    }
+    return g as unknown as SVGElement;
   };
 }
 
-function tooltip(name: string, row: AggregateRow, value: ValueKind): string {
-  const deaths = `${formatCount(row.deaths)} death${row.deaths === 1 ? '' : 's'}`;
-  if (value === 'count') return `${name}: ${deaths}`;
-  const rate = row.ratePer100k === null ? 'no rate' : `${formatRate(row.ratePer100k)} per 100,000`;
-  // NCHS flags rates from fewer than 20 deaths as unreliable.
-  return `${name}: ${rate} (${deaths}${row.deaths < 20 ? '; unreliable, fewer than 20 deaths' : ''})`;
+function tooltip(name: string, row: AggregateRow, value: ValueKind, adjusted: boolean, noun: string): string {
+  const n = row.count ?? 0;
+  const counted = `${formatCount(n)} ${n === 1 ? noun.toLowerCase().replace(/s$/, '') : noun.toLowerCase()}`;
+  if (value === 'count') return `${name}: ${counted}`;
+  const { rate, lower, upper } = rateOf(row, adjusted);
+  const shown = rate === null ? 'no rate' : `${formatRate(rate)} per 100,000${lower !== null && upper !== null ? ` (95% CI ${formatRate(lower)}–${formatRate(upper)})` : ''}`;
+  return `${name}: ${shown} (${counted}${row.unreliable ? '; unreliable, fewer than 20' : ''})`;
 }
 
-function describe(filled: Filled[], value: ValueKind, label: (fips: string) => string): string {
-  const top = [...filled].sort((a, b) => b.value - a.value).slice(0, 3);
+function describe(shaded: Shaded[], suppressed: number, value: ValueKind, label: (fips: string) => string): string {
+  const top = [...shaded].sort((a, b) => b.value - a.value).slice(0, 3);
   const format = value === 'rate' ? formatRate : formatCount;
-  return `${filled.length} counties with data. Highest: ${top.map((d) => `${label(d.county.id)} ${format(d.value)}`).join('; ')}.`;
+  return `${shaded.length} counties with data, ${suppressed} suppressed. Highest: ${top.map((d) => `${label(d.county.id)} ${format(d.value)}`).join('; ')}.`;
 }
 
-function noDataNote(value: ValueKind): HTMLElement {
-  const note = document.createElement('p');
-  note.className = 'legend-note';
-  const swatch = document.createElement('span');
-  swatch.className = 'swatch';
-  swatch.style.background = NO_DATA_FILL;
-  swatch.setAttribute('aria-hidden', 'true');
-  note.append(
-    swatch,
+function legendNotes(value: ValueKind, noun: string, hatch: string, anySuppressed: boolean, cluster: boolean, shaded: boolean): HTMLElement {
+  const notes = document.createElement('div');
+  notes.className = 'legend-notes';
+  const lower = noun.toLowerCase();
+  // A map drawn only to place a cluster shades nothing: no "no data" grey to explain.
+  const grey =
     value === 'rate'
-      ? 'Grey: no rate (0 deaths, or no population estimate). Rates are over the whole period, not annualised.'
-      : 'Grey: 0 deaths or no data (counties without deaths are not reported separately).',
-  );
-  return note;
+      ? `Grey: no rate (0 ${lower}, or no population estimate). Rates are over the whole period, not annualised.`
+      : `Grey: 0 ${lower} or no data (counties without any are not reported separately).`;
+  if (shaded) notes.append(noteWithSwatch('swatch-none', grey));
+  if (anySuppressed) notes.append(noteWithSwatch('swatch-suppressed', `Hatched: suppressed, 1–9 ${lower} (or hidden so such a count cannot be worked out from totals).`));
+  if (cluster) notes.append(noteWithSwatch('swatch-cluster', 'Black outline: the counties of the selected cluster; dot: its centre.'));
+  notes.dataset['pattern'] = hatch;
+  return notes;
 }
 
-function unmappedNote(unmapped: AggregateRow[]): HTMLElement[] {
+function unmappedNote(unmapped: AggregateRow[], noun: string): HTMLElement[] {
   if (unmapped.length === 0) return [];
   const note = document.createElement('p');
   note.className = 'legend-note unmapped';
-  const deaths = unmapped.reduce((sum, row) => sum + row.deaths, 0);
+  const total = unmapped.reduce((sum, row) => sum + (row.count ?? 0), 0);
+  const withheld = unmapped.filter((row) => row.suppressed).length;
   const codes = unmapped.slice(0, 5).map((row) => row.geography).join(', ');
   note.textContent =
     `Not on the map (county codes newer than the 2017 boundaries, or unknown): ${unmapped.length} area${unmapped.length === 1 ? '' : 's'}, ` +
-    `${formatCount(deaths)} deaths (${codes}${unmapped.length > 5 ? ', …' : ''}).`;
+    `${formatCount(total)} ${noun.toLowerCase()}${withheld ? ` shown, ${withheld} suppressed` : ''} (${codes}${unmapped.length > 5 ? ', …' : ''}). They count in their state and the nation.`;
   return [note];
 }
 
-/** The ten highest counties as a table: the map's content for keyboard and screen-reader users. */
-function topTable(filled: Filled[], label: (fips: string) => string): HTMLElement {
+/** The map as a table, for keyboard and screen-reader users: the top ten, or every county of a state. */
+function countyTable(shaded: Shaded[], suppressed: CountyFeature[], focus: string | null, label: (fips: string) => string, noun: string): HTMLElement {
   const details = document.createElement('details');
   const summary = document.createElement('summary');
-  summary.textContent = 'Table: the 10 highest counties';
+  summary.textContent = focus ? `Table: counties of ${placeName(focus)}` : 'Table: the 10 highest counties';
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
-  for (const text of ['County', 'FIPS', 'Deaths', 'Rate per 100,000']) {
+  for (const text of ['County', 'FIPS', noun, 'Rate per 100,000']) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = text;
     head.append(th);
   }
   const body = table.createTBody();
-  for (const d of [...filled].sort((a, b) => b.value - a.value).slice(0, 10)) {
-    const tr = body.insertRow();
+  const ranked = [...shaded].sort((a, b) => b.value - a.value);
+  for (const d of focus ? ranked : ranked.slice(0, 10)) {
     const cells = [
       label(d.county.id),
       d.county.id,
-      formatCount(d.row.deaths),
-      d.row.ratePer100k === null ? '–' : `${formatRate(d.row.ratePer100k)}${d.row.deaths < 20 ? '*' : ''}`,
+      formatCount(d.row.count ?? 0),
+      d.row.ratePer100k === null ? '–' : `${formatRate(d.row.ratePer100k)}${d.row.unreliable ? '*' : ''}`,
     ];
+    const tr = body.insertRow();
     for (const text of cells) tr.insertCell().textContent = text;
+  }
+  if (focus) {
+    for (const county of suppressed) {
+      const tr = body.insertRow();
+      for (const text of [label(county.id), county.id, 'suppressed', 'suppressed']) tr.insertCell().textContent = text;
+    }
   }
   const footnote = document.createElement('p');
   footnote.className = 'legend-note';
-  footnote.textContent = '* Unreliable: a rate from fewer than 20 deaths (NCHS).';
+  footnote.textContent = '* Unreliable: a rate from fewer than 20 (NCHS).';
   details.append(summary, table, footnote);
   return details;
 }

@@ -14,7 +14,7 @@ export interface LexiconEntry {
   /** Dotted WHO ICD-10 code: `I10`, `T40.4`. */
   code: string;
   kind: LexiconKind;
-  /** `cm-drugs`, `cm-index`, `cm-external` or `curated`. */
+  /** `cm-drugs`, `cm-index`, `cm-external` or `curated`; `overlay` for a term approved at run time (overlay.ts). */
   source: string;
 }
 
@@ -44,10 +44,16 @@ function sourceAt(text: string, from: number, to: number): string {
   throw new Error(`lexicon data/lexicon.tsv: unknown source "${text.slice(from, to)}"`);
 }
 
-/** Reads data/lexicon.tsv and data/version.json (once per call; about 100k rows). */
-export function loadLexicon(): Lexicon {
+/** The committed lexicon's version (data/version.json) without reading the table. */
+export function committedLexiconVersion(): string {
   const info = JSON.parse(readFileSync(new URL('version.json', DATA_DIR), 'utf8')) as { version?: unknown };
   if (typeof info.version !== 'string') throw new Error('lexicon data/version.json: no version');
+  return info.version;
+}
+
+/** Reads data/lexicon.tsv and data/version.json (once per call; about 100k rows). */
+export function loadLexicon(): Lexicon {
+  const version = committedLexiconVersion();
   const text = readFileSync(new URL('lexicon.tsv', DATA_DIR), 'utf8');
   const entries: LexiconEntry[] = [];
   let start = text.indexOf('\n');
@@ -67,7 +73,7 @@ export function loadLexicon(): Lexicon {
     }
     start = end + 1;
   }
-  return { version: info.version, entries, drugNames: loadDrugNames() };
+  return { version, entries, drugNames: loadDrugNames() };
 }
 
 function loadDrugNames(): Map<string, string> {

@@ -31,11 +31,19 @@ function checkCount(deaths: number): void {
  */
 export function poissonCountInterval(deaths: number): { lower: number; upper: number } {
   checkCount(deaths);
-  return {
+  const known = deaths < NORMAL_APPROXIMATION_MIN_DEATHS ? SMALL_COUNT_LIMITS[deaths] : undefined;
+  if (known) return { ...known };
+  const limits = {
     lower: deaths === 0 ? 0 : gammaQuantile(0.025, deaths),
     upper: gammaQuantile(0.975, deaths + 1),
   };
+  // The gamma quantile costs ~10 µs; an aggregate table asks for the same few counts thousands of times.
+  if (deaths < NORMAL_APPROXIMATION_MIN_DEATHS) SMALL_COUNT_LIMITS[deaths] = { ...limits };
+  return limits;
 }
+
+/** Limits already computed for counts below 100 (a pure function's results: filling it changes no answer). */
+const SMALL_COUNT_LIMITS: ({ lower: number; upper: number } | undefined)[] = new Array(NORMAL_APPROXIMATION_MIN_DEATHS);
 
 /**
  * 95% interval of a crude rate D/P × per: exact Poisson limits / P for D < 100, otherwise

@@ -37,3 +37,13 @@ export function standardWeights(ageGroups: readonly string[], standard: Standard
   if (!(total > 0)) throw new RangeError('standard population of the age groups given is 0');
   return populations.map((p) => p / total);
 }
+
+/**
+ * The 2000 standard with the first two NCHS groups merged into '0-4', for age-specific populations
+ * that do not split the first five years (the Census county files give 0-4 only). Age-adjusting with
+ * ten groups instead of eleven changes a rate only through deaths under 5, weighted together.
+ */
+export const US_STANDARD_POPULATION_2000_UNDER_5: StandardPopulation = [
+  { ageGroup: '0-4', population: US_STANDARD_POPULATION_2000[0]!.population + US_STANDARD_POPULATION_2000[1]!.population },
+  ...US_STANDARD_POPULATION_2000.slice(2).map((g) => ({ ageGroup: g.ageGroup, population: g.population })),
+];

@@ -36,6 +36,22 @@ export function rateReliability(deaths: number, options: { subnational?: boolean
 
 export type TablePosition = 'cell' | 'row-total' | 'column-total' | 'grand-total';
 
+/** Thrown when no further cells can protect a suppressed value (e.g. every alternative is fixed). */
+export class UnprotectableTableError extends Error {
+  override name = 'UnprotectableTableError';
+  constructor() {
+    super('no complementary cells can protect this table');
+  }
+}
+
+/** A flag per cell and per total of a table (missing = false). */
+export interface TableMask {
+  cells?: readonly (readonly boolean[])[];
+  rowTotals?: readonly boolean[];
+  columnTotals?: readonly boolean[];
+  grandTotal?: boolean;
+}
+
 export interface SuppressionTableInput {
   /** Counts, rows × columns (e.g. counties × months). */
   cells: readonly (readonly number[])[];
@@ -43,6 +59,16 @@ export interface SuppressionTableInput {
   show?: { rowTotals?: boolean; columnTotals?: boolean; grandTotal?: boolean };
   /** Primary rule (default: 1-9 anywhere, every count here being sub-national). */
   isPrimary?: (count: number, position: TablePosition) => boolean;
+  /**
+   * Values already hidden elsewhere (another table sharing them: a state's monthly total is a cell of
+   * the states table and a total of its counties' table). They are protected here like primary cells.
+   */
+  hidden?: TableMask;
+  /**
+   * Values whose status is settled elsewhere and shown (e.g. national totals, which NCHS does not
+   * suppress): never primary here and never chosen as complements.
+   */
+  fixed?: TableMask;
 }
 
 export interface TableSuppression {
@@ -70,6 +96,10 @@ const NOT_SHOWN = 3;
  * it is hidden (Dijkstra): positive counts first, cheapest by count ("the smallest counts"), then
  * zeros (a hidden 0 lets a reader bound its partner exactly), then shown totals. With only positive
  * complements, each hidden value can also move by at least ±1 without making any count negative.
+ *
+ * Linked tables (pipeline/stats/aggregates/hierarchy-suppression.ts): values `hidden` elsewhere are
+ * protected like suppressed ones; `fixed` values are never hidden (no path through them), and when
+ * nothing else can protect a value the call throws UnprotectableTableError.
  */
 export function suppressTable(input: SuppressionTableInput): TableSuppression {
   const { cells } = input;
@@ -101,17 +131,29 @@ export function suppressTable(input: SuppressionTableInput): TableSuppression {
   const shown = (position: TablePosition): boolean =>
     position === 'cell' || (position === 'row-total' ? show.rowTotals : position === 'column-total' ? show.columnTotals : show.grandTotal);
 
+  const flagged = (mask: TableMask | undefined, r: number, c: number): boolean => {
+    if (!mask) return false;
+    if (r < rows) return c < columns ? mask.cells?.[r]?.[c] === true : mask.rowTotals?.[r] === true;
+    return c < columns ? mask.columnTotals?.[c] === true : mask.grandTotal === true;
+  };
   const state = new Uint8Array(R * C);
+  const isFixed = new Uint8Array(R * C);
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < C; c++) {
       const position = positionOf(r, c);
+      const fixed = flagged(input.fixed, r, c);
+      const hidden = flagged(input.hidden, r, c);
+      if (fixed && hidden) throw new RangeError(`a value cannot be both fixed and hidden (row ${r}, column ${c})`);
+      isFixed[r * C + c] = fixed ? 1 : 0;
       if (!shown(position)) state[r * C + c] = NOT_SHOWN;
-      else if (isPrimary(value[r * C + c]!, position)) state[r * C + c] = PRIMARY;
+      else if (!fixed && isPrimary(value[r * C + c]!, position)) state[r * C + c] = PRIMARY;
+      else if (hidden) state[r * C + c] = COMPLEMENTARY;
     }
   }
 
   const big = 4 * (value[rows * C + columns]! + 1);
   const cost = (r: number, c: number): number => {
+    if (isFixed[r * C + c]) return Infinity;
     const v = value[r * C + c]!;
     const tier = positionOf(r, c) !== 'cell' ? 2 * big : v === 0 ? big : 0;
     return tier + v + 1e-6; // the small constant prefers fewer cells among equal sums
@@ -219,13 +261,14 @@ function cheapestCycleThrough(
       const cell = r * C + c;
       if (cell === bridge) continue;
       const w = state[cell] === SHOWN ? cost(r, c) : 0;
+      if (w === Infinity) continue;
       if (dist[u]! + w < dist[v]!) {
         dist[v] = dist[u]! + w;
         previous[v] = u;
       }
     }
   }
-  if (previous[target] === -1) throw new Error('no complementary cells can protect this table');
+  if (previous[target] === -1) throw new UnprotectableTableError();
   const path: number[] = [];
   for (let v = target; v !== source; v = previous[v]!) {
     const u = previous[v]!;

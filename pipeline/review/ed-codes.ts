@@ -1,0 +1,34 @@
+/**
+ * The ICD-10-CM codes an ED correction may use. The ED coder's committed tables hold the complete
+ * list of poisoning codes (T36-T65: category, intents, 7th character, from the FY2025 code list),
+ * so a poisoning code is checked against it and its drug class follows from the one bridge table.
+ * Other CM codes (F11.20, R40.20 …) can only be checked for their shape: the repository has no
+ * complete CM code list. Pure.
+ */
+import { CmCodes, dottedDiagnosis, type PoisoningCodeInfo } from '../coding/ed/cm-codes.ts';
+import type { EdTables } from '../coding/ed/tables.ts';
+
+const POISONING_BLOCK = /^T(?:3[6-9]|[45][0-9]|6[0-5])/;
+
+export class EdCodeTable {
+  private readonly cm: CmCodes;
+
+  constructor(tables: Pick<EdTables, 'categories'>) {
+    this.cm = new CmCodes(tables.categories);
+  }
+
+  /** The poisoning a code states (category with its drug class, intent), or null. */
+  poisoning(code: string): PoisoningCodeInfo | null {
+    return this.cm.poisoningOf(code);
+  }
+
+  /** Why a code is not usable (null when it is). */
+  problem(code: string): string | null {
+    if (dottedDiagnosis(code) !== code) return `"${code}" is not an ICD-10-CM code as the ED tables write it (dotted, upper case: T40.411A, F11.20)`;
+    // A poisoning code is complete only with its 7th character (ICD-10-CM: T36-T65 require one).
+    if (POISONING_BLOCK.test(code) && this.cm.poisoningOf(code)?.encounter == null) {
+      return `"${code}" is not an ICD-10-CM FY2025 poisoning code (category, intent 1-4 and encounter A/D/S: T40.411A, T40.1X1A)`;
+    }
+    return null;
+  }
+}

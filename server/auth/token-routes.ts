@@ -1,0 +1,52 @@
+/**
+ * Token management over the API, for an admin while the server holds the database (the CLI
+ * cannot open it then): `GET /api/tokens` lists every token (never a secret or its hash),
+ * `POST /api/tokens` creates one and shows its secret in that answer only, and
+ * `POST /api/tokens/:id/revoke` revokes one (it is kept: the audit log names it). Each change is
+ * in the audit log with the admin who made it.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { createToken, listTokens, revokeToken, JURISDICTION_CODE, TOKEN_ROLES } from '../../pipeline/store/tokens.ts';
+import { HttpError, parseInput } from '../errors.ts';
+import type { AppServices } from '../services.ts';
+import { auditRequest } from './audit-request.ts';
+import { principalOf, requireRole } from './principal.ts';
+
+const TOKEN_ID = z.string().regex(/^[a-z0-9]{12}$/, 'not a token id');
+const NEW_TOKEN = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(TOKEN_ROLES),
+    jurisdictions: z.array(z.string().regex(JURISDICTION_CODE, 'a two-letter code such as MA')).max(60).optional(),
+  })
+  .refine((t) => t.role !== 'uploader' || (t.jurisdictions?.length ?? 0) > 0, { message: 'an uploader token needs at least one jurisdiction', path: ['jurisdictions'] })
+  .refine((t) => t.role === 'uploader' || t.jurisdictions === undefined, { message: 'only uploader tokens are scoped to jurisdictions', path: ['jurisdictions'] });
+
+export function tokenRoutes(services: AppServices): Router {
+  const { db, commitLock } = services;
+  const router = Router();
+  const adminOnly = requireRole('admin');
+
+  router.get('/api/tokens', adminOnly, async (_request, response) => {
+    response.json({ tokens: await listTokens(db.connection) });
+  });
+
+  router.post('/api/tokens', adminOnly, async (request, response) => {
+    const spec = parseInput(NEW_TOKEN, request.body ?? {});
+    const admin = principalOf(response);
+    const createdBy = admin.kind === 'token' ? admin.tokenId : 'public';
+    const { token, info } = await commitLock.run(() => createToken(db.connection, { ...spec, createdBy }));
+    await auditRequest(services, response, { action: 'token.create', target: info.tokenId, detail: { name: info.name, role: info.role, jurisdictions: info.jurisdictions } });
+    response.status(201).json({ token, ...info, notice: 'This is the only time the token is shown: store it now.' });
+  });
+
+  router.post('/api/tokens/:id/revoke', adminOnly, async (request, response) => {
+    const { id } = parseInput(z.object({ id: TOKEN_ID }), request.params);
+    const revoked = await commitLock.run(() => revokeToken(db.connection, id));
+    if (!revoked) throw new HttpError(404, `no token ${id}`);
+    await auditRequest(services, response, { action: 'token.revoke', target: id, detail: { name: revoked.name, role: revoked.role } });
+    response.json(revoked);
+  });
+  return router;
+}
