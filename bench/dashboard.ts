@@ -14,6 +14,7 @@
  * and the machine.
  */
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -196,7 +197,7 @@ try {
   }
 
   console.log(`bench/dashboard.ts: ${certificates.toLocaleString('en-US')} certificates (demo --scale ${scale}, 2024), as ${role}, Chromium ${browser.version()}`);
-  console.log(`machine: ${machineDescription()}; aggregate cache ${cache}`);
+  console.log(`machine: ${machineDescription()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared); aggregate cache ${cache}`);
   console.log(`time to first map with data (cold load, navigation start → map painted): ${spread(firstMap)}`);
   console.log(`  the whole overview drawn (map and series): ${spread(wholeOverview)}`);
   console.log(`  of which GET /api/aggregates (county totals): ${spread(countyRequest)}`);

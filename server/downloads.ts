@@ -93,18 +93,14 @@ export async function sendParquet(
   download: { fileName: string; columns: readonly ColumnSpec[]; rows: readonly DownloadRow[]; notes: readonly string[] },
 ): Promise<void> {
   const { directory, file } = await writeParquet(db, queries, download.columns, download.rows);
-  const remove = () => void fs.promises.rm(directory, { recursive: true, force: true });
-  try {
-    const { size } = await fs.promises.stat(file);
-    attachment(response, download.fileName, download.notes);
-    response.type(PARQUET_MEDIA_TYPE).set('Content-Length', String(size));
-    const stream = fs.createReadStream(file);
-    // Deleted when the response is done, however it ends (finished, or the client went away).
-    response.once('close', remove);
-    stream.once('error', (error) => response.destroy(error));
-    stream.pipe(response);
-  } catch (error) {
-    remove();
-    throw error;
-  }
+  attachment(response, download.fileName, download.notes);
+  response.type(PARQUET_MEDIA_TYPE);
+  // Streamed by Express (length, ranges, errors), and deleted once sent or abandoned, however it ends.
+  await new Promise<void>((resolve, reject) => {
+    response.sendFile(file, { dotfiles: 'allow', lastModified: false, etag: false, cacheControl: false }, (error?: Error) => {
+      void fs.promises.rm(directory, { recursive: true, force: true });
+      if (error && !response.headersSent) reject(error);
+      else resolve();
+    });
+  });
 }

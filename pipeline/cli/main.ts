@@ -2,6 +2,7 @@
  * `vigil` command line. Data goes to stdout, logs and progress to stderr, so output can be piped.
  * Commands run the same code paths as the server.
  */
+import { evaluateDetectorsCommand } from './evaluate-detectors.ts';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DatabaseLockedError } from '../store/database.ts';
@@ -32,10 +33,14 @@ Commands:
                                         names its jurisdictions); prints it once as JSON
   tokens list                           every token (NDJSON; never a secret)
   tokens revoke TOKEN_ID                revoke a token (kept, revoked, for the audit log)
+  evaluate-detectors [--seed N] [--states OH,KY,...] [--outbreaks N] [--replicates R] [--no-scan]
+                                        score every detector on outbreaks injected into synthetic county series (NDJSON)
 
 Configuration comes from environment variables (see README, .env.example).`;
 
 async function main(argv: string[]): Promise<number> {
+  // Its own flags: parsed by the command, before the strict parse below.
+  if (argv[0] === 'evaluate-detectors') return evaluateDetectorsCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

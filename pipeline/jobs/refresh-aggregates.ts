@@ -8,10 +8,10 @@
  * Incremental: record and coding tables only grow, so the rows added since the last refresh name
  * the months they touch (sql/queries/aggregate_changed_months.sql), and only those months are
  * counted again. The first run, a run after rows were removed, or one touching more than
- * MAX_MONTHS months rebuilds everything. Each run is one transaction on its own connection: readers
- * keep the previous cache until it commits, and loads may commit meanwhile (the data version then
- * differs, so the cache reads as stale and the next run picks them up). Runs of one database never
- * overlap.
+ * MAX_MONTHS months rebuilds everything. Each source is refreshed in one transaction on the job's own
+ * connection: readers keep the previous cache until it commits, and loads may commit meanwhile (the
+ * data version then differs, so the cache reads as stale and the next run picks them up). Runs of
+ * one database never overlap.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
@@ -102,17 +102,18 @@ export async function refreshAggregates(db: Database, options: { queries?: Query
     if (!rebuild || !record) throw new Error('sql/loader/refresh_aggregate_cache.sql or refresh_aggregate_state.sql is missing');
     const connection = await db.connect();
     try {
-      const plans = await inTransaction(connection, async () => {
-        const plans = { deaths: await planSource(connection, queries, 'deaths', options.full === true), ed: await planSource(connection, queries, 'ed', options.full === true) };
-        for (const source of SOURCES) {
-          const plan = plans[source];
-          if (plan.mode === 'unchanged') continue;
+      // One transaction per source: they are independent, and each records the snapshot it counted.
+      const plans = {} as Record<Source, { mode: SourceRefresh['mode']; months: string[] }>;
+      for (const source of SOURCES) {
+        plans[source] = await inTransaction(connection, async () => {
+          const plan = await planSource(connection, queries, source, options.full === true);
+          if (plan.mode === 'unchanged') return plan;
           const ranges = plan.mode === 'full' ? [{ from: '0001-01-01', to: '9999-12-31' }] : monthRanges(plan.months);
           for (const range of ranges) await runScript(connection, rebuild, { ...range, deaths: source === 'deaths', ed: source === 'ed' });
           await runScript(connection, record, { source });
-        }
-        return plans;
-      });
+          return plan;
+        });
+      }
       const rows = (await connection.runAndReadAll(`SELECT source, data_version, records, cache_rows FROM aggregate_cache_state`)).getRowObjectsJson();
       const of = (source: Source): SourceRefresh => {
         const row = rows.find((r) => r.source === source);

@@ -35,6 +35,7 @@ function midAtlantic(topology: Topology): CountyGeography {
     states: new Map([...all.states].filter(([id]) => id === '10' || id === '24')),
     nation: { type: 'FeatureCollection', features: counties },
     labels: new Map(counties.map((c) => [c.id, all.labels.get(c.id)!])),
+    countyBorders: (fips) => all.countyBorders(fips ?? new Set(counties.map((c) => c.id))),
   };
 }
 

@@ -30,6 +30,8 @@ export interface CountyGeography {
   nation: Feature<Geometry> | FeatureCollection<Geometry>;
   /** "Mohave, Arizona" by 5-digit FIPS. */
   labels: Map<string, string>;
+  /** The lines between the given counties (each drawn once, not once per county). */
+  countyBorders: (fips: ReadonlySet<string> | null) => MultiLineString;
 }
 
 /** Once per page: the pre-projected us-atlas topology as features and meshes. */
@@ -46,6 +48,8 @@ export function countyGeography(topology: Topology): CountyGeography {
     states: stateFeatures,
     nation: feature(topology, nation),
     labels,
+    countyBorders: (fips) =>
+      mesh(topology, fips ? { ...counties, geometries: counties.geometries.filter((g) => fips.has(String(g.id))) } : counties, (a, b) => a !== b),
   };
 }
 
@@ -201,9 +205,15 @@ type RenderFunction = NonNullable<Plot.MarkOptions['render']>;
  * they depend only on the map's size and place, not on the data: they are made once per size and
  * kept with the geography (a WeakMap: gone with it).
  */
-const outlineCache = new WeakMap<CountyGeography, Map<string, { counties: Map<string, string>; borders: string }>>();
+interface Outlines {
+  counties: Map<string, string>;
+  countyBorders: string;
+  stateBorders: string;
+}
 
-function outlines(geography: CountyGeography, key: string, make: () => { counties: Map<string, string>; borders: string }) {
+const outlineCache = new WeakMap<CountyGeography, Map<string, Outlines>>();
+
+function outlines(geography: CountyGeography, key: string, make: () => Outlines): Outlines {
   let byKey = outlineCache.get(geography);
   if (!byKey) outlineCache.set(geography, (byKey = new Map()));
   let found = byKey.get(key);
@@ -217,21 +227,25 @@ function outlines(geography: CountyGeography, key: string, make: () => { countie
 
 /**
  * Every county as its own path (data-fips, and data-value or data-suppressed), with its tooltip,
- * then the lines between states: a Plot mark drawing with the plot's own projection.
+ * then the lines between counties and between states, each drawn once (stroking every county
+ * would paint each border twice, and painting is most of a redraw): a Plot mark drawing with the
+ * plot's own projection.
  */
 function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, look: (county: CountyFeature) => CountyLook): RenderFunction {
   return (_index, _scales, _values, dimensions, context) => {
     const paths = outlines(geography, `${dimensions.width}x${dimensions.height}:${focus ?? 'US'}`, () => {
       // One decimal is a tenth of a pixel: the same drawing in a third less text.
       const path = context.path().digits(1);
-      return { counties: new Map(counties.map((c) => [c.id, path(c) ?? ''])), borders: focus ? '' : (path(geography.stateBorders) ?? '') };
+      return {
+        counties: new Map(counties.map((c) => [c.id, path(c) ?? ''])),
+        countyBorders: path(geography.countyBorders(focus ? new Set(counties.map((c) => c.id)) : null)) ?? '',
+        stateBorders: focus ? '' : (path(geography.stateBorders) ?? ''),
+      };
     });
     const ns = 'http://www.w3.org/2000/svg';
     const doc = context.document;
     const g = doc.createElementNS(ns, 'g');
     g.setAttribute('aria-label', 'counties');
-    g.setAttribute('stroke', 'white');
-    g.setAttribute('stroke-width', focus ? '0.75' : '0.25');
     for (const county of counties) {
       const { fill, title, data } = look(county);
       const element = doc.createElementNS(ns, 'path');
@@ -244,9 +258,10 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
       element.append(tip);
       g.append(element);
     }
-    if (paths.borders) {
+    for (const [d, width] of [[paths.countyBorders, focus ? '0.75' : '0.25'], [paths.stateBorders, '1']] as const) {
+      if (!d) continue;
       const borders = doc.createElementNS(ns, 'path');
-      for (const [k, v] of Object.entries({ d: paths.borders, fill: 'none', 'stroke-width': '1', 'aria-hidden': 'true' })) borders.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ d, fill: 'none', stroke: 'white', 'stroke-width': width, 'aria-hidden': 'true' })) borders.setAttribute(k, v);
       g.append(borders);
     }
     return g as unknown as SVGElement;
