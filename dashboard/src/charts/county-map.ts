@@ -166,8 +166,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     ariaDescription: describe(shaded, suppressed.length, value, label),
     marks: [
       hatchDefs(hatch),
-      countyLayer(geography, counties, focus, look),
-      Plot.geo(area, { stroke: '#777', strokeWidth: 0.75, ariaHidden: 'true' }),
+      countyLayer(geography, counties, focus, area, look),
       Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
       centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${label(centre.id)}` }) : null,
       Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
@@ -209,6 +208,8 @@ interface Outlines {
   counties: Map<string, string>;
   countyBorders: string;
   stateBorders: string;
+  /** The nation's or the state's edge. */
+  outline: string;
 }
 
 const outlineCache = new WeakMap<CountyGeography, Map<string, Outlines>>();
@@ -231,7 +232,7 @@ function outlines(geography: CountyGeography, key: string, make: () => Outlines)
  * would paint each border twice, and painting is most of a redraw): a Plot mark drawing with the
  * plot's own projection.
  */
-function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, look: (county: CountyFeature) => CountyLook): RenderFunction {
+function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, area: Feature<Geometry> | FeatureCollection<Geometry>, look: (county: CountyFeature) => CountyLook): RenderFunction {
   return (_index, _scales, _values, dimensions, context) => {
     const paths = outlines(geography, `${dimensions.width}x${dimensions.height}:${focus ?? 'US'}`, () => {
       // One decimal is a tenth of a pixel: the same drawing in a third less text.
@@ -240,6 +241,7 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
         counties: new Map(counties.map((c) => [c.id, path(c) ?? ''])),
         countyBorders: path(geography.countyBorders(focus ? new Set(counties.map((c) => c.id)) : null)) ?? '',
         stateBorders: focus ? '' : (path(geography.stateBorders) ?? ''),
+        outline: path(area) ?? '',
       };
     });
     const ns = 'http://www.w3.org/2000/svg';
@@ -258,10 +260,10 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
       element.append(tip);
       g.append(element);
     }
-    for (const [d, width] of [[paths.countyBorders, focus ? '0.75' : '0.25'], [paths.stateBorders, '1']] as const) {
+    for (const [d, stroke, width] of [[paths.countyBorders, 'white', focus ? '0.75' : '0.25'], [paths.stateBorders, 'white', '1'], [paths.outline, '#777', '0.75']] as const) {
       if (!d) continue;
       const borders = doc.createElementNS(ns, 'path');
-      for (const [k, v] of Object.entries({ d, fill: 'none', stroke: 'white', 'stroke-width': width, 'aria-hidden': 'true' })) borders.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ d, fill: 'none', stroke, 'stroke-width': width, 'aria-hidden': 'true' })) borders.setAttribute(k, v);
       g.append(borders);
     }
     return g as unknown as SVGElement;

@@ -133,7 +133,8 @@ export function drawSeries(ctx: AppContext, panel: Panel, data: OverviewData, se
     const points = completeSeries(mine, periods, adjusted);
     const counted = points.reduce((sum, p) => sum + (p.count ?? 0), 0);
     if (counted === 0 && !points.some((p) => p.suppressed)) {
-      notes.push(`${noun}: none match these filters.`);
+      // A 12-month-ending count needs the 12 months before it: none in the data's first 11 months.
+      notes.push(filters.unit === '12mo' && mine.length === 0 ? `${noun}: 12-month-ending counts need 12 months of data before each month; choose a later period or another unit.` : `${noun}: none match these filters.`);
       continue;
     }
     if (filters.value === 'rate' && points.every((p) => p.rate === null)) {
