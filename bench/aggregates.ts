@@ -19,15 +19,16 @@
  * without the per-address rate limit (one address is allowed 1,200 requests a minute, which wrk
  * would exhaust in a second); and the machine.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import express from 'express';
 import helmet from 'helmet';
+import pino from 'pino';
 import { loadConfig } from '../pipeline/config.ts';
 import { refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
 import { openRuntime } from '../pipeline/runtime.ts';
@@ -37,7 +38,6 @@ import { errorHandler, notFound } from '../server/errors.ts';
 import { aggregateRoutes } from '../server/routes/aggregates.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription } from './machine.ts';
-import pino from 'pino';
 
 const { values } = parseArgs({
   options: {
@@ -258,7 +258,8 @@ async function main(): Promise<void> {
       log('|---|---|---|---|---|');
       for (const variant of [variants[0]!, variants[2]!, variants[9]!]) {
         const url = `http://127.0.0.1:${port}/api/aggregates?${variant.query}`;
-        const out = execFileSync('wrk', ['-t2', '-c32', `-d${wrkSeconds}s`, '--timeout', '30s', '--latency', url], { encoding: 'utf8' });
+        // Asynchronously: the server runs in this process, and a blocked event loop would answer nothing.
+        const { stdout: out } = await promisify(execFile)('wrk', ['-t2', '-c32', `-d${wrkSeconds}s`, '--timeout', '30s', '--latency', url], { encoding: 'utf8' });
         const rate = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1];
         const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
         const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);

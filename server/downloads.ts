@@ -64,9 +64,10 @@ export async function writeParquet(db: Database, queries: QueryCatalog, columns:
     const source = path.join(directory, 'rows.ndjson');
     const file = path.join(directory, 'rows.parquet');
     const out = fs.createWriteStream(source);
-    for (const row of rows) {
-      const line = `${JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null])))}\n`;
-      if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    // read_json matches fields by name (the columns struct), so rows go out as they are, in chunks.
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000).map((row) => JSON.stringify(row)).join('\n') + '\n';
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     const connection = await db.connect();

@@ -120,6 +120,8 @@ function operation(route: RouteDoc): object {
     // Public routes may also be called with a token (which may change what they return).
     security: isPublic ? [{}, { bearerToken: [] }] : [{ bearerToken: [] }],
     'x-callers': [...route.callers],
+    // A strict query schema refuses parameters it does not list (400 naming them).
+    ...(route.query ? { 'x-strict-query': inputSchema(route.query).additionalProperties === false } : {}),
   };
 }
 
