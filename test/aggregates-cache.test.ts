@@ -134,6 +134,18 @@ describe('the aggregate cache', () => {
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
   });
 
+  it('answers concurrent questions of one family as it answers them one by one', async () => {
+    const queries: AggregateQuery[] = ['39', '21', null, '39', null, '21'].flatMap((state) => [
+      { ...overdosesByState, measure: 'all_deaths', geography: 'county', state, to: '2024-05-01' },
+      { ...overdosesByState, measure: 'all_deaths', geography: 'state', state: null, to: '2024-05-01' },
+    ]);
+    const together = await Promise.all(queries.map((q) => new AggregateService(runtime.db, runtime.queries).answer(q, { suppress: true })));
+    const shared = new AggregateService(runtime.db, runtime.queries);
+    const concurrent = await Promise.all(queries.map((q) => shared.answer(q, { suppress: true })));
+    expect(concurrent.map((a) => a.rows)).toEqual(together.map((a) => a.rows));
+    expect(concurrent.some((a) => a.rows.some((r) => r.suppressed === true))).toBe(true);
+  });
+
   it('serialises refreshes of one database', async () => {
     const [a, b] = await Promise.all([refreshAggregates(runtime.db), refreshAggregates(runtime.db)]);
     expect(a.deaths.dataVersion).toBe(b.deaths.dataVersion);

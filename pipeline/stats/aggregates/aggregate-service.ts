@@ -63,15 +63,15 @@ export interface AggregateAnswer {
 }
 
 interface Geographies {
-  version: string;
   states: string[];
   countiesByState: Map<string, string[]>;
 }
 
 interface PlanEntry {
-  plan: HierarchySuppression;
-  states: readonly string[];
-  countiesFed: Set<string>;
+  /** The suppression with its states' counts, once they are read (shared by concurrent requests). */
+  ready: Promise<{ plan: HierarchySuppression; states: readonly string[] }>;
+  /** Per state: its counties' counts being or having been added (each state fed exactly once). */
+  countiesFed: Map<string, Promise<void>>;
   extraCounties: Map<string, Set<string>>;
 }
 
@@ -80,8 +80,9 @@ const PLAN_MEMO = 16;
 export class AggregateService {
   private readonly plans = new Map<string, PlanEntry>();
   private readonly prepared = new Map<string, { prepared: Promise<DuckDBPreparedStatement>; lock: Mutex }>();
-  private geographies: Geographies | null = null;
-  private readonly populationTables = new Map<string, PopulationTable>();
+  private geographies: Promise<Geographies> | null = null;
+  private geographiesVersion = '';
+  private readonly populationTables = new Map<string, Promise<PopulationTable>>();
   private populationVersion = '';
   private hasAgeGroups: boolean | null = null;
 
@@ -242,8 +243,9 @@ export class AggregateService {
     const key = `${geography}|${kind}`;
     let table = this.populationTables.get(key);
     if (!table) {
-      table = new PopulationTable(await this.rows('aggregate_populations', { geography, kind }));
+      table = this.rows('aggregate_populations', { geography, kind }).then((rows) => new PopulationTable(rows));
       this.populationTables.set(key, table);
+      table.catch(() => this.populationTables.delete(key));
     }
     return table;
   }
@@ -313,39 +315,50 @@ export class AggregateService {
       this.plans.delete(key); // most recently used last
       this.plans.set(key, entry);
     } else {
-      const stateCells = own && query.geography === 'state' && query.state === null ? own : await this.counts(query, stratified, cached, 'state', null);
+      // Registered before anything is awaited, so concurrent requests share one computation.
       const extraCounties = new Map<string, Set<string>>();
-      // Every state with a population, and any other with counts (a territory, say).
-      const states = [...new Set([...geographies.states, ...stateCells.map((c) => c.geography)])].sort();
-      const plan = new HierarchySuppression({
-        periods,
-        strata: by ? STRATA[by] : [],
-        rangeTotals,
-        ...(totals ? { totals } : {}),
-        states,
-        countiesOf: (state) => [...new Set([...(geographies.countiesByState.get(state) ?? []), ...(extraCounties.get(state) ?? [])])].sort(),
-      });
-      for (const cell of stateCells) plan.addCount(cell.geography, cell.period, cell.stratum, cell.count);
-      entry = { plan, states, countiesFed: new Set(), extraCounties };
+      const ready = (async () => {
+        const stateCells = own && query.geography === 'state' && query.state === null ? own : await this.counts(query, stratified, cached, 'state', null);
+        // Every state with a population, and any other with counts (a territory, say).
+        const states = [...new Set([...geographies.states, ...stateCells.map((c) => c.geography)])].sort();
+        const plan = new HierarchySuppression({
+          periods,
+          strata: by ? STRATA[by] : [],
+          rangeTotals,
+          ...(totals ? { totals } : {}),
+          states,
+          countiesOf: (state) => [...new Set([...(geographies.countiesByState.get(state) ?? []), ...(extraCounties.get(state) ?? [])])].sort(),
+        });
+        for (const cell of stateCells) plan.addCount(cell.geography, cell.period, cell.stratum, cell.count);
+        return { plan, states };
+      })();
+      entry = { ready, countiesFed: new Map(), extraCounties };
       this.plans.set(key, entry);
+      ready.catch(() => this.plans.get(key) === entry && this.plans.delete(key)); // a failed read is not remembered
       while (this.plans.size > PLAN_MEMO) this.plans.delete(this.plans.keys().next().value!);
     }
+    const { plan, states } = await entry.ready;
     if (query.geography === 'county') {
-      const missing = (query.state ? [query.state] : entry.states).filter((s) => !entry.countiesFed.has(s));
+      const wanted = query.state ? [query.state] : states;
+      const missing = wanted.filter((s) => !entry.countiesFed.has(s));
       if (missing.length > 0) {
-        const cells = own ?? (await this.counts(query, stratified, cached, 'county', query.state));
         const fed = new Set(missing);
-        for (const cell of cells) {
-          const state = cell.geography.slice(0, 2);
-          if (!fed.has(state)) continue;
-          if (!entry.extraCounties.has(state)) entry.extraCounties.set(state, new Set());
-          entry.extraCounties.get(state)!.add(cell.geography);
-          entry.plan.addCount(cell.geography, cell.period, cell.stratum, cell.count);
-        }
-        for (const s of missing) entry.countiesFed.add(s);
+        const feeding = (async () => {
+          const cells = own ?? (await this.counts(query, stratified, cached, 'county', query.state));
+          for (const cell of cells) {
+            const state = cell.geography.slice(0, 2);
+            if (!fed.has(state)) continue;
+            if (!entry.extraCounties.has(state)) entry.extraCounties.set(state, new Set());
+            entry.extraCounties.get(state)!.add(cell.geography);
+            plan.addCount(cell.geography, cell.period, cell.stratum, cell.count);
+          }
+        })();
+        for (const s of missing) entry.countiesFed.set(s, feeding);
+        feeding.catch(() => this.plans.delete(key)); // counts half-added: start this family again
       }
+      await Promise.all(wanted.map((s) => entry.countiesFed.get(s)));
     }
-    return entry.plan;
+    return plan;
   }
 
   /**
@@ -365,17 +378,21 @@ export class AggregateService {
     return { hasAgeGroups: this.hasAgeGroups };
   }
 
-  private async loadGeographies(): Promise<Geographies> {
-    const version = this.populationVersion;
-    if (this.geographies?.version === version) return this.geographies;
-    const countiesByState = new Map<string, string[]>();
-    for (const row of await this.rows('aggregate_geographies')) {
-      const state = String(row.state);
-      if (!countiesByState.has(state)) countiesByState.set(state, []);
-      countiesByState.get(state)!.push(String(row.county));
-    }
-    this.geographies = { version, states: [...countiesByState.keys()].sort(), countiesByState };
-    return this.geographies;
+  private loadGeographies(): Promise<Geographies> {
+    if (this.geographies && this.geographiesVersion === this.populationVersion) return this.geographies;
+    this.geographiesVersion = this.populationVersion;
+    const loading = this.rows('aggregate_geographies').then((rows) => {
+      const countiesByState = new Map<string, string[]>();
+      for (const row of rows) {
+        const state = String(row.state);
+        if (!countiesByState.has(state)) countiesByState.set(state, []);
+        countiesByState.get(state)!.push(String(row.county));
+      }
+      return { states: [...countiesByState.keys()].sort(), countiesByState };
+    });
+    this.geographies = loading;
+    loading.catch(() => this.geographies === loading && (this.geographies = null));
+    return loading;
   }
 }
 
