@@ -269,6 +269,7 @@ async function main(): Promise<void> {
         log(`| ${variant.name} | ${rate ?? '?'} | ${ms(p50)} | ${ms(p99)} | ${errors} non-2xx, ${timeouts} timeouts |`);
       }
     }
+    listener.closeAllConnections(); // wrk's keep-alive connections would hold the process open
     listener.close();
     log(`\nmachine: ${machineDescription()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {

@@ -185,6 +185,24 @@ describe('aggregate SQL', () => {
     expect((await rows('active_syndromes')).map((r) => r.id)).toEqual(['all_drug', 'benzodiazepine', 'cocaine', 'fentanyl', 'heroin', 'opioid', 'stimulant']);
   });
 
+  it('names the months changed since a refresh from the rows added after it, and changes the population version with a load', async () => {
+    // Rows 0-9 are the sample's; nothing after them yet.
+    expect(await rows('aggregate_changed_months', { source: 'deaths', records_from: '10', codings_from: '10' } as never)).toEqual([]);
+    // From row 8 on, the months of those two certificates (rows within one batch have no set order).
+    const lastTwo = (await runtime.db.connection.runAndReadAll(`SELECT DISTINCT strftime(date_trunc('month', death_date), '%Y-%m-%d') AS month FROM certificates WHERE rowid >= 8 ORDER BY month`)).getRowObjectsJson();
+    expect(lastTwo.length).toBeGreaterThan(0);
+    expect(await rows('aggregate_changed_months', { source: 'deaths', records_from: '8', codings_from: '10' } as never)).toEqual(lastTwo);
+    // Every coding row: every month with a death.
+    expect(await rows('aggregate_changed_months', { source: 'deaths', records_from: '10', codings_from: '0' } as never)).toEqual([{ month: '2024-01-01' }, { month: '2024-02-01' }]);
+    expect(await rows('aggregate_changed_months', { source: 'ed', records_from: '0', codings_from: '12' } as never)).toEqual([{ month: '2024-03-01' }]);
+    const [before] = await rows('population_version');
+    expect(String(before!.version)).toMatch(/^county-population@[0-9a-f]{64}@\d{4}-\d{2}-\d{2} /);
+    await runtime.db.connection.run(`INSERT INTO reference_data VALUES ('population-file:x.csv', 'abc', now())`);
+    const [after] = await rows('population_version');
+    expect(String(after!.version)).toBe(`${String(before!.version)};population-file:x.csv@abc@${String(after!.version).split('@abc@')[1]}`);
+    await runtime.db.connection.run(`DELETE FROM reference_data WHERE name = 'population-file:x.csv'`);
+  });
+
   it('writes a download as Parquet with the declared column types', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-parquet-test-'));
     try {

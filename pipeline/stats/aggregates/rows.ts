@@ -59,13 +59,19 @@ export interface RowOptions {
 
 export function figuresRow(source: Source, by: Breakdown | null, cell: CountCell, options: RowOptions): AggregateRow {
   const row = placeFields(source, by, cell.geography, cell.period, cell.stratum);
+  const rate = crudeFigures(cell.count, cell.population);
+  // Assigned one by one, in column order (columns.ts): this runs for every cell of every answer.
   row.count = cell.count;
   row[source === 'deaths' ? 'deaths' : 'visits'] = cell.count;
   row.population = cell.population;
-  Object.assign(row, crudeFigures(cell.count, cell.population));
+  row.rate_per_100k = rate.rate_per_100k;
+  row.rate_lower = rate.rate_lower;
+  row.rate_upper = rate.rate_upper;
   row.unreliable = isUnreliable(cell.count);
   row.suppressed = false;
-  Object.assign(row, options.adjusted);
+  row.age_adjusted_rate = options.adjusted.age_adjusted_rate;
+  row.age_adjusted_lower = options.adjusted.age_adjusted_lower;
+  row.age_adjusted_upper = options.adjusted.age_adjusted_upper;
   if (source === 'deaths') {
     row.pending_share = options.shares ? share(cell.pending, cell.allDeaths) : null;
     row.specificity_share = options.shares ? share(cell.specific, cell.overdoses) : null;
