@@ -9,7 +9,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { xoshiro128StarStar } from '../pipeline/stats/scan/prng.ts';
-import { combinationProtection, type CombinationCell } from '../server/routes/combinations.ts';
+import { combinationProtection, type CombinationCell } from '../pipeline/stats/rates/combination-protection.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const cell = (combination: string, count: number): CombinationCell => ({ combination, classes: combination === 'unspecified' ? [] : combination.split('+'), count });

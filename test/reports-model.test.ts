@@ -9,7 +9,7 @@ import { drugClassChart } from '../server/reports/charts/drug-classes.ts';
 import { classBreaks, fillOf, SUPPRESSED_FILL, ZERO_FILL } from '../server/reports/charts/place-map.ts';
 import { trendChart, type TrendChartMonth } from '../server/reports/charts/trend.ts';
 import { Disclosure } from '../server/reports/model/disclosure.ts';
-import { combinationProtection, type CombinationCell } from '../server/routes/combinations.ts';
+import { combinationProtection, type CombinationCell } from '../pipeline/stats/rates/combination-protection.ts';
 import { compareRates } from '../server/reports/model/rate-change.ts';
 import { buildReportModel, type ReportModel } from '../server/reports/model/report-model.ts';
 import { addMonths, monthCount, periodLabel, previousPeriod } from '../server/reports/period.ts';

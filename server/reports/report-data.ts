@@ -16,7 +16,7 @@ import type { AggregateQuery, AggregateService } from '../../pipeline/stats/aggr
 import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
 import { listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
 import { isSmallSubnationalCount } from '../routes/alerts.ts';
-import { combinationProtection, type CombinationCell, type Protection } from '../routes/combinations.ts';
+import { combinationProtection, type CombinationCell, type Protection } from '../../pipeline/stats/rates/combination-protection.ts';
 import type { AppServices } from '../services.ts';
 import { addMonths, dateRange, type Period } from './period.ts';
 import type { Place } from './places.ts';

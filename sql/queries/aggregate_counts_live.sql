@@ -1,7 +1,10 @@
 -- Counts behind GET /api/aggregates, counted from the records (the aggregate cache is stale):
 -- the same question, columns and rows as aggregate_counts.sql, through the macros the cache is
 -- built with (death_count_rows, ed_count_rows: current certificate and visit versions, current
--- coding). Parameters as aggregate_counts.sql, without $grain.
+-- coding). Parameters as aggregate_counts.sql, without $grain. Everything after source_rows is
+-- aggregate_counts.sql's, and a change must go to both: folding this in as a 'records' grain of
+-- that query was measured 7% slower on every cached answer (36-49 ms → 38-52 ms, demo data), the
+-- hot path, so the copy stays.
 WITH source_rows AS (
   SELECT day, geography_of(county, $geography) AS geography, age_group, sex, deaths AS n, overdoses, specific, measure = $measure AS in_measure, measure = $pending_measure AS in_all, pending
   FROM death_count_rows(CAST($start AS DATE), CAST($to AS DATE))
