@@ -3,7 +3,7 @@
  * and read by the dashboard without parsing JSON.
  */
 import { Bool, Float64, Int32, Table, Utf8, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 export const ARROW_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
 
@@ -71,4 +71,9 @@ export function rowsToArrow(rows: readonly Record<string, unknown>[], columns: R
 
 export function sendArrow(response: Response, bytes: Uint8Array): void {
   response.type(ARROW_MEDIA_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** Arrow IPC when asked for by `format=arrow`, or by the Accept header when no format is named. */
+export function wantsArrow(request: Request, format: 'json' | 'arrow' | undefined): boolean {
+  return format === 'arrow' || (format === undefined && request.accepts(['application/json', ARROW_MEDIA_TYPE]) === ARROW_MEDIA_TYPE);
 }

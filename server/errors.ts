@@ -20,6 +20,9 @@ export class HttpError extends Error {
   }
 }
 
+/** A month parameter, YYYY-MM (from/to of the aggregates, combinations and reports). */
+export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
+
 /** Parses request input with a zod schema; a failure is a 400 naming each bad parameter and value. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);

@@ -3,7 +3,7 @@
  * and `to` months, and the chart of a PNG. Strict: an unknown parameter is a 400 naming it.
  */
 import { z } from 'zod';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, yearMonth } from '../errors.ts';
 import { CHARTS, type ChartId } from './charts/report-charts.ts';
 import { monthCount } from './period.ts';
 import type { Place, Places } from './places.ts';
@@ -11,7 +11,6 @@ import type { Place, Places } from './places.ts';
 /** Five years: longer periods belong in the aggregates API, not a briefing. */
 export const MAX_MONTHS = 60;
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
 
 export const REPORT_QUERY = z.strictObject({
   place: z
@@ -19,13 +18,11 @@ export const REPORT_QUERY = z.strictObject({
     .max(10)
     .describe('"nation", a 2-digit state FIPS code or a 5-digit county FIPS code')
     .meta({ examples: ['39'] }),
-  from: month.optional().describe('first month of the period (default: 11 months before `to`)').meta({ examples: ['2024-01'] }),
-  to: month.optional().describe("last month of the period (default: the data's last month)").meta({ examples: ['2024-03'] }),
+  from: yearMonth.optional().describe('first month of the period (default: 11 months before `to`)').meta({ examples: ['2024-01'] }),
+  to: yearMonth.optional().describe("last month of the period (default: the data's last month)").meta({ examples: ['2024-03'] }),
 });
-const QUERY = REPORT_QUERY;
 
 export const CHART_PARAMETERS = z.strictObject({ chart: z.enum(CHARTS).describe('which chart of the report') });
-const CHART = CHART_PARAMETERS;
 
 export interface ReportQuery {
   place: Place;
@@ -42,8 +39,8 @@ function rejectUnknown(input: unknown, allowed: readonly string[]): void {
 }
 
 export function parseReportQuery(query: unknown, places: Places): ReportQuery {
-  rejectUnknown(query, Object.keys(QUERY.shape));
-  const parameters = parseInput(QUERY, query);
+  rejectUnknown(query, Object.keys(REPORT_QUERY.shape));
+  const parameters = parseInput(REPORT_QUERY, query);
   const place = places.resolve(parameters.place);
   if ('error' in place) throw new HttpError(400, `invalid place: ${JSON.stringify(parameters.place)} (${place.error})`);
   const { from, to } = parameters;
@@ -55,7 +52,7 @@ export function parseReportQuery(query: unknown, places: Places): ReportQuery {
 }
 
 export function parseChart(params: unknown): ChartId {
-  return parseInput(CHART, params).chart;
+  return parseInput(CHART_PARAMETERS, params).chart;
 }
 
 /** The checks that need the bounds filled from the data. */

@@ -7,9 +7,9 @@
  * cluster; counties and states joined by spaces). Epidemiologists and admins only: clusters are
  * small counts in small places.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, type ColumnType } from '../arrow.ts';
+import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, wantsArrow, type ColumnType } from '../arrow.ts';
 import { requireRole } from '../auth/principal.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -66,10 +66,6 @@ export const CLUSTER_ROUTES: readonly RouteDoc[] = [
     },
   },
 ];
-
-export function wantsArrow(request: Request, format: 'json' | 'arrow' | undefined): boolean {
-  return format === 'arrow' || (format === undefined && request.accepts(['application/json', ARROW_MEDIA_TYPE]) === ARROW_MEDIA_TYPE);
-}
 
 /** The run asked for (latest when none), parsed; null when there is none (no run yet, or an unknown id). */
 export async function detectionRun({ db, queries }: Pick<AppServices, 'db' | 'queries'>, runId: string | undefined) {

@@ -11,22 +11,20 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, type ColumnType } from '../arrow.ts';
+import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, wantsArrow, type ColumnType } from '../arrow.ts';
 import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, yearMonth } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 import { combinationProtection, type CombinationCell, type Protection } from '../../pipeline/stats/rates/combination-protection.ts';
-import { wantsArrow } from './clusters.ts';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
 const QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed']).default('deaths'),
   geography: z.enum(['county', 'state', 'nation']).default('nation'),
   place: z.string().regex(/^(\d{2}|\d{5})$/, 'a state (2-digit) or county (5-digit) FIPS code').optional(),
   unit: z.enum(['month', 'quarter', 'year']).default('quarter'),
-  from: month.optional(),
-  to: month.optional(),
+  from: yearMonth.optional(),
+  to: yearMonth.optional(),
   format: z.enum(['json', 'arrow']).optional(),
   view: z.enum(['combinations', 'pairs']).default('combinations'),
 });

@@ -9,12 +9,12 @@
 import { listValue } from '@duckdb/node-api';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, type ColumnType } from '../arrow.ts';
+import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow, wantsArrow, type ColumnType } from '../arrow.ts';
 import { requireRole } from '../auth/principal.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
-import { detectionRun, wantsArrow } from './clusters.ts';
+import { detectionRun } from './clusters.ts';
 
 const STATUSES = ['alert', 'warning', 'none', 'pending', 'insufficient'] as const;
 const id = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an id (lower case, digits, _)');
