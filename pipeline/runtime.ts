@@ -1,9 +1,8 @@
 /**
- * Builds the long-lived parts from a Config: logger, database, coder, query catalogue, ingest.
- * Server, CLI and tests all start here, so they run the same code paths.
+ * Builds the long-lived parts from a Config: logger, database, death coding, query catalogue,
+ * ingest. Server, CLI and tests all start here, so they run the same code paths.
  */
 import type { Logger } from 'pino';
-import { createDeathCoder } from './coding/deaths/index.ts';
 import type { DeathCoder } from './coding/deaths/types.ts';
 import type { Config } from './config.ts';
 import { CodingPool } from './ingest/coding-pool.ts';
@@ -11,6 +10,7 @@ import { EdCodingSource } from './ingest/ed-coding.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Mutex } from './ingest/mutex.ts';
 import { createLogger } from './log/logger.ts';
+import { DeathCodingSource } from './review/lexicon-overlay.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { QueryCatalog } from './store/sql-files.ts';
 
@@ -19,6 +19,16 @@ export interface Runtime {
   logger: Logger;
   db: Database;
   queries: QueryCatalog;
+  /**
+   * The death coding with the approved lexicon terms (the committed lexicon plus
+   * lexicon_overlay_terms): every certificate batch, main thread and coding workers, the recode
+   * job and the review and lexicon routes ask this one source, so an approval reaches them all.
+   */
+  deathCoding: DeathCodingSource;
+  /**
+   * The coder over the committed lexicon alone (built on its first certificate). Given to the
+   * recode job, it codes with `deathCoding`'s current terms; code new records through `deathCoding`.
+   */
   coder: DeathCoder;
   ingest: IngestService;
   /** Taken by every write transaction of the process (batch commits, recoding). */
@@ -30,11 +40,15 @@ export interface Runtime {
 
 export async function openRuntime(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   const db = await openDatabase(config.databasePath, { memoryLimit: config.databaseMemoryLimit });
-  const coder = createDeathCoder();
+  const queries = new QueryCatalog();
+  const deathCoding = new DeathCodingSource();
   const pool = config.codingWorkers > 0 ? new CodingPool(config.codingWorkers) : null;
   const commitLock = new Mutex();
   const edCoding = await new EdCodingSource().open(db.connection);
-  const ingest = new IngestService({ db, coder, logger, commitLock, pool, edCoding: () => edCoding.current() }, config.rawDir);
+  const ingest = new IngestService(
+    { db, deathCoding: () => deathCoding.current(db.connection, queries), logger, commitLock, pool, edCoding: () => edCoding.current() },
+    config.rawDir,
+  );
   // Batches a stopped process left half-done are redone before anything else writes.
   const resumed = await ingest.resumeInterrupted();
   if (resumed.length > 0) logger.info({ batches: resumed.map((r) => ({ batchId: r.batchId, status: r.status, recordsLoaded: r.recordsLoaded })) }, 'redid interrupted batches');
@@ -42,8 +56,9 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
     config,
     logger,
     db,
-    queries: new QueryCatalog(),
-    coder,
+    queries,
+    deathCoding,
+    coder: deathCoding.committedCoder(),
     ingest,
     commitLock,
     edCoding,

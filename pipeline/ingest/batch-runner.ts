@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { DeathCoder } from '../coding/deaths/types.ts';
+import type { DeathCoding } from '../review/lexicon-overlay.ts';
 import { FileFormatError } from '../formats/certificate-csv.ts';
 import type { Database } from '../store/database.ts';
 import { inTransaction } from '../store/transaction.ts';
@@ -18,9 +19,11 @@ import type { EdCoding } from './ed-staging.ts';
 import type { Mutex } from './mutex.ts';
 import type { StoredRawFile } from './raw-files.ts';
 
-export interface IngestContext {
+/** The death coding a batch uses from its first record to its commit (a `DeathCoding` of pipeline/review/lexicon-overlay.ts). */
+export type BatchDeathCoding = Pick<DeathCoding, 'coderVersion' | 'lexiconVersion' | 'terms' | 'coder'>;
+
+interface IngestContextBase {
   db: Database;
-  coder: DeathCoder;
   logger: Logger;
   /** Serialises batch commits within the process. */
   commitLock: Mutex;
@@ -28,6 +31,31 @@ export interface IngestContext {
   pool?: CodingPool | null;
   /** The ED coder and the current syndrome engine (definitions change at run time), for ED batches. */
   edCoding?: () => EdCoding;
+}
+
+/** What a batch runs with: either the current death coding, asked for per batch, or one fixed coder. */
+export type IngestContext = IngestContextBase &
+  (
+    | {
+        /**
+         * The coding for the terms approved now (the process's DeathCodingSource), asked for when
+         * each certificate batch starts: an approval reaches the next batch, main thread and workers.
+         */
+        deathCoding: () => Promise<BatchDeathCoding>;
+        coder?: undefined;
+      }
+    | {
+        /** One coder for every batch (tests, tools); coding workers must be able to build the same one. */
+        coder: DeathCoder;
+        deathCoding?: undefined;
+      }
+  );
+
+/** The death coding for a batch starting now. */
+export async function batchDeathCoding(context: IngestContext): Promise<BatchDeathCoding> {
+  if (context.deathCoding) return context.deathCoding();
+  const { coder } = context;
+  return { coderVersion: coder.coderVersion, lexiconVersion: coder.lexiconVersion, terms: [], coder };
 }
 
 export interface IncomingBatch {

@@ -1,15 +1,15 @@
 /**
  * Certificate batches (CSV template, IJE, VRDR): read the raw file, validate each record, code it
  * and stage it with the Appender (CSV in worker threads when a pool exists); the batch runner
- * commits it with commit_certificates.sql.
+ * commits it with commit_certificates.sql. The death coding (the committed lexicon plus the
+ * approved terms) is chosen once when the batch starts, and its versions are the ones recorded.
  */
 import fs from 'node:fs';
 import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
-import type { DeathCoder } from '../coding/deaths/types.ts';
 import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
 import { stageDeathRecords } from './death-records.ts';
-import type { BatchPlan, IncomingBatch, IngestContext, StagedCounts } from './batch-runner.ts';
+import { batchDeathCoding, type BatchDeathCoding, type BatchPlan, type IncomingBatch, type IngestContext, type StagedCounts } from './batch-runner.ts';
 import { columnPositions, FileFormatError, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
 import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
@@ -23,31 +23,52 @@ const loaderSql = readSqlFiles('loader');
 const STAGING_TYPES = [INTEGER, INTEGER, VARCHAR, VARCHAR, BOOLEAN, BOOLEAN, VARCHAR];
 const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
+/**
+ * The coding of the plan's batch: chosen by `stage` (one plan runs one batch), used by `commit`, so
+ * every record of a batch is coded, and recorded, with the same lexicon version.
+ */
+function chosenCoding(context: IngestContext) {
+  let chosen: BatchDeathCoding | null = null;
+  return {
+    choose: async () => (chosen = await batchDeathCoding(context)),
+    get: (): BatchDeathCoding => {
+      if (chosen === null) throw new Error('a certificate batch was committed before it was staged');
+      return chosen;
+    },
+  };
+}
+
 /** Certificate CSV template files: staged in worker threads when a pool exists, committed by commit_certificates.sql. */
 export function certificateCsvPlan(context: IngestContext): BatchPlan {
+  const coding = chosenCoding(context);
   return {
     kind: 'deaths',
     format: 'certificate-csv',
-    stage: (connection, batch) =>
-      stageCertificates(connection, batch, async (input, append) => {
-        if (context.pool) await stageInWorkers(input, context.pool, context.coder, batch.jurisdiction, append);
-        else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, context.coder, batch.jurisdiction));
-      }),
-    commit: (connection, batch, log) => commitCertificates(connection, context, batch, log),
+    stage: async (connection, batch) => {
+      const chosen = await coding.choose();
+      return stageCertificates(connection, batch, async (input, append) => {
+        if (context.pool) await stageInWorkers(input, context.pool, chosen, batch.jurisdiction, append);
+        else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, chosen.coder, batch.jurisdiction));
+      });
+    },
+    commit: (connection, batch, log) => commitCertificates(connection, coding.get(), batch, log),
   };
 }
 
 /** IJE mortality files and VRDR FHIR Bundles (voids and message ids included), coded on this thread. */
 export function deathRecordPlan(context: IngestContext, format: 'ije' | 'vrdr'): BatchPlan {
   const read = format === 'ije' ? readIjeRecords : readVrdrRecords;
+  const coding = chosenCoding(context);
   return {
     kind: 'deaths',
     format,
-    stage: (connection, batch) =>
-      stageCertificates(connection, batch, async (input, append) => {
-        for await (const results of read(input)) append(stageDeathRecords(results, context.coder, batch.jurisdiction));
-      }),
-    commit: (connection, batch, log) => commitCertificates(connection, context, batch, log),
+    stage: async (connection, batch) => {
+      const { coder } = await coding.choose();
+      return stageCertificates(connection, batch, async (input, append) => {
+        for await (const results of read(input)) append(stageDeathRecords(results, coder, batch.jurisdiction));
+      });
+    },
+    commit: (connection, batch, log) => commitCertificates(connection, coding.get(), batch, log),
   };
 }
 
@@ -82,12 +103,12 @@ async function stageCertificates(
   return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
 }
 
-async function commitCertificates(connection: DuckDBConnection, context: IngestContext, batch: IncomingBatch, log: Logger): Promise<number> {
+async function commitCertificates(connection: DuckDBConnection, coding: BatchDeathCoding, batch: IncomingBatch, log: Logger): Promise<number> {
   await runScript(connection, loaderSql.get('commit_certificates')!, {
     batch_id: batch.batchId,
     loaded_at: new Date().toISOString(),
-    coder: context.coder.coderVersion,
-    lexicon_version: context.coder.lexiconVersion,
+    coder: coding.coderVersion,
+    lexicon_version: coding.lexiconVersion,
   }, (statement, ms) => log.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'commit statement'));
   const counted = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM versioned_certificates');
   return Number(counted.getRowObjects()[0]!.n);
@@ -97,8 +118,11 @@ async function commitCertificates(connection: DuckDBConnection, context: IngestC
  * The main thread only cuts the file into chunks of whole records (about 1 MiB of text, a few
  * thousand certificates) and appends what comes back; the workers parse, validate and code. Text
  * is cheap to post to a worker, mapped row objects are not: that is what lets the pool scale.
+ * Each chunk names the batch's coding (its versions and approved terms): a worker whose coder is
+ * another version builds this one first, and fails the chunk if it cannot build exactly it.
  */
-async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: DeathCoder, jurisdiction: string | null, append: (staged: StagedBatch) => void): Promise<void> {
+async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: BatchDeathCoding, jurisdiction: string | null, append: (staged: StagedBatch) => void): Promise<void> {
+  const workerCoding = { coderVersion: coding.coderVersion, lexiconVersion: coding.lexiconVersion, terms: coding.terms };
   const inFlight: Promise<StagedBatch>[] = [];
   let header: { positions: [string, number][]; headerLength: number } | null = null;
   const accept = (staged: StagedBatch) => {
@@ -113,10 +137,10 @@ async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coder: Dea
         const [first, ...rest] = parseOrReject(parser, chunk.text);
         const positions = columnPositions(first!.fields);
         header = { positions: [...positions], headerLength: first!.fields.length };
-        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coder, jurisdiction));
+        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coding.coder, jurisdiction));
         continue;
       }
-      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, jurisdiction }));
+      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, jurisdiction }, workerCoding));
       if (inFlight.length >= pool.size * 3) accept(await inFlight.shift()!);
     }
     while (inFlight.length > 0) accept(await inFlight.shift()!);

@@ -1,10 +1,19 @@
 /**
  * Worker threads that validate and code certificate batches, so ingest uses every core: the main
  * thread reads the file and appends, the workers do the text work. Batches come back in any
- * order; the loader orders by line, so order does not matter.
+ * order; the loader orders by line, so order does not matter. Every batch names the coding to
+ * use (the approved terms travel with it: they are few), so workers follow lexicon approvals.
  */
 import { Worker } from 'node:worker_threads';
+import type { OverlayTerm } from '../coding/lexicon/overlay.ts';
 import type { StageRequest, StagedBatch } from './staging-rows.ts';
+
+/** What a worker builds its coder from: the versions to stamp and the approved terms over the committed lexicon. */
+export interface WorkerCoding {
+  coderVersion: string;
+  lexiconVersion: string;
+  terms: readonly OverlayTerm[];
+}
 
 interface PendingBatch {
   resolve: (batch: StagedBatch) => void;
@@ -56,20 +65,20 @@ export class CodingPool {
     return this.workers.length;
   }
 
-  /** Versions the workers' coder stamps on results (all workers load the same lexicon). */
+  /** Versions of the coder the workers build at start (the committed lexicon's). */
   async versions(): Promise<{ coderVersion: string; lexiconVersion: string }> {
     return (await Promise.all(this.workers.map((w) => w.ready)))[0]!;
   }
 
-  /** Parses (for CSV text), validates and codes one batch on the least busy worker. */
-  async stage(request: StageRequest): Promise<StagedBatch> {
+  /** Parses (for CSV text), validates and codes one batch on the least busy worker, with `coding`. */
+  async stage(request: StageRequest, coding: WorkerCoding): Promise<StagedBatch> {
     const target = this.workers.reduce((best, w) => (w.inFlight < best.inFlight ? w : best));
     if (target.inFlight++ === 0) target.worker.ref(); // busy: keep the process alive for the answer
     await target.ready;
     const id = this.nextId++;
     return new Promise<StagedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ id, request });
+      target.worker.postMessage({ id, request, coding });
     });
   }
 

@@ -4,7 +4,9 @@
  * result stays in coded_deaths (no longer current).
  *
  * The lexicon is the committed one plus the terms approved at run time (lexicon_overlay_terms,
- * pipeline/review/lexicon-overlay.ts), whatever the caller's coder was built from.
+ * pipeline/review/lexicon-overlay.ts), whatever the caller's coder was built from. Given the
+ * process's DeathCodingSource (or the runtime's coder, which comes from it), the job codes with the
+ * same coder new batches use, read when the job starts.
  *
  * Human codings are never retired by a machine. The rule: a record whose current coding is a
  * human's is skipped by recoding; instead the automated coder codes it and the result is stored
@@ -17,7 +19,7 @@ import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
 import type { CertificateRow } from '../records/certificate.ts';
 import { validateCertificateRow } from '../records/certificate-schema.ts';
-import { approvedLexiconVersion, withApprovedTerms } from '../review/lexicon-overlay.ts';
+import { approvedLexiconVersion, DeathCodingSource, withApprovedTerms } from '../review/lexicon-overlay.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import type { Mutex } from '../ingest/mutex.ts';
 import type { Database } from '../store/database.ts';
@@ -53,8 +55,14 @@ WHERE d.is_current AND d.coder LIKE '${AUTOMATED}' AND (d.coder <> $coder OR d.l
 ORDER BY c.record_id
 LIMIT $limit`;
 
+/** The coder a recode runs with: the source's current one, or `coder` with the approved terms. */
+async function recodingCoder(db: Database, coding: DeathCoder | DeathCodingSource): Promise<DeathCoder> {
+  return coding instanceof DeathCodingSource ? (await coding.current(db.connection, queries)).coder : withApprovedTerms(db.connection, queries, coding);
+}
+
 /** How many current automated results another coder or lexicon version made. */
-export async function countStale(db: Database, coder: DeathCoder): Promise<number> {
+export async function countStale(db: Database, coding: DeathCoder | DeathCodingSource): Promise<number> {
+  const coder = coding instanceof DeathCodingSource ? (await coding.current(db.connection, queries)).coder : coding;
   const lexiconVersion = await approvedLexiconVersion(db.connection, queries, coder);
   const rows = (
     await db.connection.runAndReadAll(
@@ -68,8 +76,8 @@ export async function countStale(db: Database, coder: DeathCoder): Promise<numbe
 type Select = (connection: DuckDBConnection, after: bigint, limit: number) => Promise<Row[]>;
 
 /** Re-codes stale results, then checks human codings; `commitLock` is the one batch commits take, so the two never interleave. */
-export async function recodeStale(db: Database, coder: DeathCoder, commitLock: Mutex, chunkSize = 20_000): Promise<RecodeSummary> {
-  const effective = await withApprovedTerms(db.connection, queries, coder);
+export async function recodeStale(db: Database, coding: DeathCoder | DeathCodingSource, commitLock: Mutex, chunkSize = 20_000): Promise<RecodeSummary> {
+  const effective = await recodingCoder(db, coding);
   const versions = { coder: effective.coderVersion, lexicon_version: effective.lexiconVersion };
   const select: Select = async (connection, after, limit) => (await connection.runAndReadAll(SELECT_STALE, { ...versions, after, limit })).getRowObjects();
   return recodeSelected(db, effective, commitLock, chunkSize, select, '[]');

@@ -12,7 +12,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { committedLexiconVersion, loadLexicon } from '../../pipeline/coding/lexicon/lexicon.ts';
 import { DeathCodeTable } from '../../pipeline/review/death-codes.ts';
-import { DeathCodingSource, currentLexiconVersion, overlayTerms } from '../../pipeline/review/lexicon-overlay.ts';
+import { currentLexiconVersion, overlayTerms } from '../../pipeline/review/lexicon-overlay.ts';
 import { approveProposal, createProposal, LEXICON_KINDS, ProposalError, proposalRow, rejectProposal, type LexiconContext } from '../../pipeline/review/proposals.ts';
 import { requireRole } from '../auth/principal.ts';
 import { HttpError, parseInput } from '../errors.ts';
@@ -89,12 +89,12 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function lexiconRoutes({ db, queries, commitLock }: AppServices): Router {
+export function lexiconRoutes({ db, queries, commitLock, deathCoding }: AppServices): Router {
   const router = Router();
   // The committed lexicon, read once on first use, for the code table and the coder alike.
   let lexicon: ReturnType<typeof loadLexicon> | null = null;
   const committed = () => (lexicon ??= loadLexicon());
-  const coding = new DeathCodingSource(committed);
+  const coding = deathCoding;
   let deathCodes: DeathCodeTable | null = null;
   const context: LexiconContext = { db, queries, commitLock, coding, deathCodes: () => (deathCodes ??= new DeathCodeTable(committed())) };
 

@@ -19,7 +19,6 @@ import { EdCodeTable } from '../../pipeline/review/ed-codes.ts';
 import { EmergingReport } from '../../pipeline/review/emerging-report.ts';
 import { readItem } from '../../pipeline/review/item.ts';
 import { parseItemId, type ItemRef } from '../../pipeline/review/item-id.ts';
-import { DeathCodingSource } from '../../pipeline/review/lexicon-overlay.ts';
 import { listQueue } from '../../pipeline/review/queue.ts';
 import { REASON_KEYS } from '../../pipeline/review/reasons.ts';
 import { auditRecordReadFor } from '../auth/audit-request.ts';
@@ -131,7 +130,7 @@ function itemRef(id: string): ItemRef {
   return ref;
 }
 
-export function reviewRoutes({ db, queries, commitLock }: AppServices): Router {
+export function reviewRoutes({ db, queries, commitLock, deathCoding }: AppServices): Router {
   const router = Router();
   const coders = requireRole('coder', 'admin');
   // Loaded on first use: a server that never reviews pays nothing.
@@ -148,7 +147,7 @@ export function reviewRoutes({ db, queries, commitLock }: AppServices): Router {
     deathCodes: () => (deathCodes ??= new DeathCodeTable(committed())),
     edCodes: () => (edCodes ??= new EdCodeTable(ed())),
   };
-  const emerging = new EmergingReport(new DeathCodingSource(committed), () => new Set([...ed().ordinaryWords, ...ed().terms.flatMap((t) => t.term.split(' '))]));
+  const emerging = new EmergingReport(deathCoding, () => new Set([...ed().ordinaryWords, ...ed().terms.flatMap((t) => t.term.split(' '))]));
 
   router.get('/api/review/queue', coders, async (request, response) => {
     const filters = parseInput(QUEUE, request.query);

@@ -14,8 +14,8 @@ export interface TestServer {
 
 export const TEST_DEMO = { scale: '0.02', seed: '7', from: '2024-01-01', to: '2024-04-30' } as const;
 
-export async function startTestServer(options: { demo?: boolean } = {}): Promise<TestServer> {
-  const runtime = await openTestRuntime();
+export async function startTestServer(options: { demo?: boolean; codingWorkers?: number } = {}): Promise<TestServer> {
+  const runtime = await openTestRuntime({ codingWorkers: options.codingWorkers ?? 0 });
   if (options.demo ?? true) await loadDemo(runtime, { ...TEST_DEMO });
   const server = await startServer(runtime, { port: 0, host: '127.0.0.1' });
   return {
