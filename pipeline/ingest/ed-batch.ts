@@ -1,7 +1,9 @@
 /**
  * ED visit batches (ED CSV, ED NDJSON, HL7 v2 ADT) through the same batch runner as certificates:
  * read, validate, code, evaluate syndromes, stage with the Appender, then one transaction
- * (commit_ed_visits.sql) that versions visits by (facility_id, visit_id).
+ * (commit_ed_visits.sql) that versions visits by (facility_id, visit_id). Every visit is coded on
+ * this thread with the coding the batch started with; its coder and lexicon version (the ED
+ * overlay version when approved terms reach ED) are recorded on each coding.
  */
 import fs from 'node:fs';
 import { INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
@@ -9,6 +11,7 @@ import { readEdFeed, type EdFormat } from '../formats/ed-feed.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchPlan, IncomingBatch, StagedCounts } from './batch-runner.ts';
+import { batchEdCoding } from './ed-coding.ts';
 import { stageEdResults, type EdCoding } from './ed-staging.ts';
 
 const loaderSql = readSqlFiles('loader');
@@ -16,13 +19,14 @@ const STAGING_TYPES = [INTEGER, INTEGER, VARCHAR, VARCHAR];
 const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
 export function edPlan(coding: () => EdCoding, format: EdFormat): BatchPlan {
-  // One coding for the whole batch, even if definitions change while it loads.
+  // One coding for the whole batch, even if definitions change or a term is approved while it
+  // loads: asked for when the batch starts (the approved terms are read then), recorded at commit.
   let used: EdCoding | null = null;
   return {
     kind: 'ed',
     format,
     stage: async (connection, batch) => {
-      used = coding();
+      used = await batchEdCoding(connection, coding());
       return stageEdFile(connection, batch, format, used);
     },
     commit: async (connection, batch) => {

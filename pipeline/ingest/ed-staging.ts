@@ -13,6 +13,10 @@ import type { ErrorRow } from './staging-rows.ts';
 
 /** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
 export interface EdCoding {
+  /**
+   * Its `lexiconVersion` is what every coding records: the committed ED tables' version, or with
+   * approved terms that reach ED the overlay version (`…+terms-<n>-<sha8>`, ed-coding.ts).
+   */
   coder: EdCoder;
   syndromes: SyndromeEngine;
   syndromeSet: string;

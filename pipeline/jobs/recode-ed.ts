@@ -5,11 +5,18 @@
  * kept. So every visit ends up evaluated against every active definition, including one a user
  * added after the visit was loaded.
  *
+ * The lexicon version is the committed ED tables plus the approved terms that reach ED
+ * (pipeline/ingest/ed-coding.ts), whatever coding the caller holds: the process's source's
+ * current one, read when the recode starts. After an approval, `recodeEdVisitsWithTerms` codes
+ * the visits whose text contains the term at once; the nightly job codes every other stale one
+ * (a misspelling the matcher corrects included).
+ *
  * A visit a coder corrected (coder 'human:<token id>') is never re-coded: its codes are the
  * coder's. Its syndromes are evaluated again when the definitions change (they read the visit's
  * text and submitted diagnoses, not the codes), as a new version of the human coding.
  */
 import { BIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { withApprovedEdTerms } from '../ingest/ed-coding.ts';
 import type { EdCoding } from '../ingest/ed-staging.ts';
 import { codeEdVisit } from '../ingest/ed-staging.ts';
 import type { Mutex } from '../ingest/mutex.ts';
@@ -21,6 +28,8 @@ import { inTransaction } from '../store/transaction.ts';
 
 export interface EdRecodeSummary {
   coder: string;
+  /** The ED lexicon version the recode coded with (the overlay version when approved terms reach ED). */
+  lexiconVersion: string;
   syndromeSet: string;
   recoded: number;
   /** Of those, how many got another set of syndromes. */
@@ -41,6 +50,29 @@ FROM coded_ed_visits c JOIN ed_visits e USING (record_id)
 WHERE c.is_current AND c.coder LIKE 'vigil-ed-coder/%'
   AND (c.coder <> $coder OR c.lexicon_version <> $lexicon_version OR c.syndrome_set <> $syndrome_set)
   AND e.record_id > $after
+ORDER BY e.record_id
+LIMIT $limit`;
+
+/**
+ * After an approval: current visit versions whose current coding is automated and not yet this
+ * coder's and lexicon's, with a chief complaint or triage note containing one of the terms as
+ * whole words after the coders' normalisation (normaliseText: lower case, no accents,
+ * non-alphanumerics as one space), as lexicon_affected_certificates.sql does for certificates.
+ * Human codings are not selected: a recode never retires them. Misspelled forms the matcher
+ * would correct are not found here; the nightly recode codes them.
+ */
+const SELECT_WITH_TERMS = `
+SELECT ${VISIT_COLUMNS}
+FROM coded_ed_visits c JOIN ed_visits e ON e.record_id = c.record_id AND e.is_current
+WHERE c.is_current AND c.coder LIKE 'vigil-ed-coder/%'
+  AND (c.coder <> $coder OR c.lexicon_version <> $lexicon_version)
+  AND e.record_id > $after
+  -- A cheap first cut: the term's first word appears in the lower-cased text.
+  AND list_bool_or(list_transform(from_json($terms, '["VARCHAR"]'),
+        t -> contains(lower(strip_accents(concat_ws(' ', e.chief_complaint, e.triage_note))), split_part(t, ' ', 1))))
+  AND list_bool_or(list_transform([e.chief_complaint, e.triage_note],
+        field -> list_bool_or(list_transform(from_json($terms, '["VARCHAR"]'),
+          t -> contains(' ' || trim(regexp_replace(lower(strip_accents(coalesce(field, ''))), '[^a-z0-9]+', ' ', 'g')) || ' ', ' ' || t || ' ')))))
 ORDER BY e.record_id
 LIMIT $limit`;
 
@@ -67,14 +99,45 @@ function visitOf(row: Record<string, unknown>): EdVisit {
   };
 }
 
+/** Run in the commit's transaction: drops the staged results of visits a coder corrected meanwhile. */
+const KEEP_HUMAN_CODINGS = `DELETE FROM staging_ed_recode WHERE record_id IN (SELECT record_id FROM coded_ed_visits WHERE is_current AND coder LIKE 'human:%')`;
+
+type Select = (connection: DuckDBConnection, after: bigint, limit: number) => Promise<Record<string, unknown>[]>;
+
+/** Re-codes stale automated results with the approved terms, then refreshes the syndromes of human codings (their codes kept). */
 export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: Mutex, chunkSize = 20_000): Promise<EdRecodeSummary> {
-  const summary: EdRecodeSummary = { coder: coding.coder.coderVersion, syndromeSet: coding.syndromeSet, recoded: 0, syndromesChanged: 0, chunks: 0, humanSyndromesRefreshed: 0 };
+  const effective = await withApprovedEdTerms(db.connection, coding);
+  const versions = versionsOf(effective);
+  const select: Select = async (connection, after, limit) => (await connection.runAndReadAll(SELECT_STALE, { ...versions, after, limit })).getRowObjectsJson();
+  return recodeSelected(db, effective, commitLock, chunkSize, select, true);
+}
+
+/**
+ * After a term is approved: re-codes the current ED visits whose text contains one of `terms`
+ * (normalised) and whose automated coding is not this coder's and lexicon's. `coding` must
+ * already have the terms (a source's current coding). Human codings are kept as they are.
+ */
+export async function recodeEdVisitsWithTerms(db: Database, coding: EdCoding, commitLock: Mutex, terms: readonly string[], chunkSize = 20_000): Promise<EdRecodeSummary> {
+  const versions = versionsOf(coding);
+  const select: Select = async (connection, after, limit) =>
+    (await connection.runAndReadAll(SELECT_WITH_TERMS, { coder: versions.coder, lexicon_version: versions.lexicon_version, terms: JSON.stringify(terms), after, limit })).getRowObjectsJson();
+  return recodeSelected(db, coding, commitLock, chunkSize, select, false);
+}
+
+function versionsOf(coding: EdCoding) {
+  return { coder: coding.coder.coderVersion, lexicon_version: coding.coder.lexiconVersion, syndrome_set: coding.syndromeSet };
+}
+
+async function recodeSelected(db: Database, coding: EdCoding, commitLock: Mutex, chunkSize: number, select: Select, refreshHumans: boolean): Promise<EdRecodeSummary> {
+  const summary: EdRecodeSummary = {
+    coder: coding.coder.coderVersion, lexiconVersion: coding.coder.lexiconVersion, syndromeSet: coding.syndromeSet, recoded: 0, syndromesChanged: 0, chunks: 0, humanSyndromesRefreshed: 0,
+  };
   const connection = await db.connect();
-  const versions = { coder: coding.coder.coderVersion, lexicon_version: coding.coder.lexiconVersion, syndrome_set: coding.syndromeSet };
+  const versions = versionsOf(coding);
   try {
     let after = 0n;
     for (;;) {
-      const rows = (await connection.runAndReadAll(SELECT_STALE, { ...versions, after, limit: chunkSize })).getRowObjectsJson();
+      const rows = await select(connection, after, chunkSize);
       if (rows.length === 0) break;
       after = BigInt(String(rows[rows.length - 1]!.record_id));
       await runScript(connection, loaderSql.get('create_ed_recode_staging')!);
@@ -91,11 +154,15 @@ export async function recodeStaleEd(db: Database, coding: EdCoding, commitLock: 
         appender.close();
       }
       await commitLock.run(() =>
-        inTransaction(connection, () => runScript(connection, loaderSql.get('commit_ed_recode')!, { ...versions, coded_at: new Date().toISOString() })),
+        inTransaction(connection, async () => {
+          // A coder may have corrected a visit since it was selected: its coding is theirs now, and stays current.
+          await connection.run(KEEP_HUMAN_CODINGS);
+          await runScript(connection, loaderSql.get('commit_ed_recode')!, { ...versions, coded_at: new Date().toISOString() });
+        }),
       );
       summary.chunks++;
     }
-    summary.humanSyndromesRefreshed = await refreshHumanSyndromes(connection, coding, commitLock, chunkSize);
+    if (refreshHumans) summary.humanSyndromesRefreshed = await refreshHumanSyndromes(connection, coding, commitLock, chunkSize);
   } finally {
     connection.closeSync();
   }

@@ -6,7 +6,9 @@
  *
  * One `DeathCodingSource` lives in a process (the Runtime's `deathCoding`): ingest asks it at the
  * start of every batch, the review and lexicon routes and the recode job ask it too, so an
- * approval reaches every coding path without a restart.
+ * approval reaches every coding path without a restart. The ED coder reads the same terms
+ * (`overlayTerms`) through its own source, pipeline/ingest/ed-coding.ts, and takes the drug terms
+ * that map to an ICD-10-CM category (pipeline/coding/ed/overlay-terms.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CERTIFICATE_CODER_VERSION, createCertificateCoder } from '../coding/deaths/certificate-coder.ts';

@@ -5,15 +5,23 @@
  * then recodes the certificates whose text contains the term with the new lexicon (a recorded
  * recode job run). If that recode fails or the process stops, the approval stands and the nightly
  * recode job codes the same certificates: every coding made before the approval is stale.
+ *
+ * The ED coder takes the approved drug terms too, mapped to an ICD-10-CM category
+ * (pipeline/coding/ed/overlay-terms.ts): a proposal says what its term would be to the ED coder
+ * (`ed`), an approval then recodes the ED visits whose text contains the term (another recorded
+ * recode run) and says how the term reached ED, or why it did not.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LexiconKind } from '../coding/lexicon/lexicon.ts';
 import { committedLexiconVersion } from '../coding/lexicon/lexicon.ts';
 import { normaliseText } from '../coding/lexicon/normalise.ts';
-import { overlayVersion } from '../coding/lexicon/overlay.ts';
+import { overlayVersion, type OverlayTerm } from '../coding/lexicon/overlay.ts';
+import type { EdTermOutcome } from '../coding/ed/overlay-terms.ts';
+import { EdCodingSource } from '../ingest/ed-coding.ts';
 import type { Mutex } from '../ingest/mutex.ts';
 import { recordJobRun } from '../jobs/job-runs.ts';
 import { recodeCertificatesWithTerms, type RecodeSummary } from '../jobs/recode.ts';
+import { recodeEdVisitsWithTerms, type EdRecodeSummary } from '../jobs/recode-ed.ts';
 import type { Database } from '../store/database.ts';
 import { readSqlFiles, runScript, type QueryCatalog } from '../store/sql-files.ts';
 import { inTransaction } from '../store/transaction.ts';
@@ -58,6 +66,21 @@ export interface LexiconContext {
   commitLock: Mutex;
   coding: DeathCodingSource;
   deathCodes: () => DeathCodeTable;
+  /**
+   * The process's ED coding source (the Runtime's `edCoding`). Without it, a proposal reads the
+   * committed ED tables and an approval recodes ED visits with a source of its own: the same
+   * tables, terms and definitions, so the same versions, at the cost of one more ED coder built.
+   */
+  edCoding?: EdCodingSource;
+}
+
+/**
+ * What answers "what is this term to the ED coder": the context's ED source, else one over the
+ * committed ED tables (read once, on first use; it never builds a coder: only its tables are used).
+ */
+let committedEd: EdCodingSource | null = null;
+function proposalEdSource(context: LexiconContext): EdCodingSource {
+  return context.edCoding ?? (committedEd ??= new EdCodingSource());
 }
 
 /** The kind the lexicon gives a code's range (README "Kinds"). */
@@ -144,7 +167,9 @@ export async function createProposal(context: LexiconContext, input: ProposalInp
         return proposalId;
       }),
     );
-    return (await proposalRow(context, id))!;
+    const row = (await proposalRow(context, id))!;
+    // What the term would be to the ED coder once approved: its CM category, or why it has none.
+    return { ...row, ed: proposalEdSource(context).outcomeOf({ term, code: input.code, kind, drugName }) };
   } finally {
     connection.closeSync();
   }
@@ -160,19 +185,38 @@ export interface ApprovalResult {
   lexiconVersion: string;
   /** The recode of the certificates containing the term, or why it did not run to the end. */
   recode: ({ status: 'succeeded' } & RecodeSummary) | { status: 'failed'; message: string };
+  /** The ED side: the ED lexicon version now, what the term is to the ED coder, the recode of the ED visits containing it. */
+  ed: EdApproval;
 }
+
+export interface EdApproval {
+  /** The ED lexicon version ED codings record from now on (unchanged when the term does not reach ED); null when it could not be read. */
+  lexiconVersion: string | null;
+  /** What the term is to the ED coder; null only when the ED tables could not be read. */
+  term: EdTermOutcome | null;
+  /** Every approved term that does not reach the ED coder, with why (this one included). */
+  notInEd: Extract<EdTermOutcome, { reachesEd: false }>[];
+  recode: ({ status: 'succeeded' } & EdRecodeSummary) | { status: 'failed'; message: string } | { status: 'not needed'; reason: string };
+  /** Syndromes are the definitions' text queries: an approved term changes none of them. */
+  syndromes: string;
+}
+
+const SYNDROMES_UNCHANGED =
+  'unchanged: syndrome definitions are ESSENCE text queries over the chief complaint and diagnoses, which an approved term does not edit; ' +
+  'to count the term in a syndrome, add a definition version that names it (POST /api/syndromes)';
 
 export async function approveProposal(context: LexiconContext, id: bigint, comment: string | null, actor: Actor): Promise<ApprovalResult> {
   const { db, queries } = context;
   const connection = await db.connect();
-  let term: string;
+  let approved: OverlayTerm;
   let lexiconVersion: string;
   try {
-    ({ term, lexiconVersion } = await context.commitLock.run(() =>
+    ({ approved, lexiconVersion } = await context.commitLock.run(() =>
       inTransaction(connection, async () => {
         const proposal = await pendingProposal(context, connection, id);
         const others = (await overlayTerms(connection, queries)).filter((t) => t.term !== proposal.term);
-        const terms = [...others, { term: String(proposal.term), code: String(proposal.code), kind: proposal.kind as LexiconKind, drugName: proposal.drug_name === null ? null : String(proposal.drug_name) }];
+        const term: OverlayTerm = { term: String(proposal.term), code: String(proposal.code), kind: proposal.kind as LexiconKind, drugName: proposal.drug_name === null ? null : String(proposal.drug_name) };
+        const terms = [...others, term];
         const base = committedLexiconVersion();
         const version = overlayVersion(base, terms);
         await runScript(connection, loaderSql.get('lexicon_approve')!, {
@@ -182,21 +226,65 @@ export async function approveProposal(context: LexiconContext, id: bigint, comme
           actor: actor.tokenId, role: actor.role, action: 'lexicon.approve', target: `proposal-${id}`,
           detail: { term: proposal.term, code: proposal.code, kind: proposal.kind, lexiconVersion: version }, requestId: actor.requestId,
         });
-        return { term: String(proposal.term), lexiconVersion: version };
+        return { approved: term, lexiconVersion: version };
       }),
     ));
   } finally {
     connection.closeSync();
   }
-  let recode: ApprovalResult['recode'];
+  // One recorded recode run for the approval: the certificates, then the ED visits, containing the term.
+  let recode: ApprovalResult['recode'] | null = null;
+  let ed: EdApproval | null = null;
+  let runError: string | null = null;
+  try {
+    await recordJobRun(db, 'recode', 'manual', async () => {
+      recode = await recodeDeathsForApproval(context, approved);
+      ed = await approveForEd(context, approved);
+      const failed = [recode, ed.recode].flatMap((r) => (r.status === 'failed' ? [r.message] : []));
+      if (failed.length > 0) throw new Error(failed.join('; '));
+      return { deaths: recode, ed: ed.recode };
+    });
+  } catch (error) {
+    runError = error instanceof Error ? error.message : String(error);
+  }
+  const notRun = { status: 'failed' as const, message: `the recode did not start (${runError}); the nightly recode job codes these records` };
+  recode ??= notRun;
+  ed ??= { lexiconVersion: null, term: null, notInEd: [], recode: notRun, syndromes: SYNDROMES_UNCHANGED };
+  return { proposal: (await proposalRow(context, id))!, lexiconVersion, recode, ed };
+}
+
+/** The recode of the certificates containing the approved term (never throws: a failure is reported). */
+async function recodeDeathsForApproval(context: LexiconContext, approved: OverlayTerm): Promise<ApprovalResult['recode']> {
+  const { db, queries } = context;
   try {
     const coder = await context.coding.coder(db.connection, queries);
-    const summary = await recordJobRun(db, 'recode', 'manual', () => recodeCertificatesWithTerms(db, coder, context.commitLock, [term]));
-    recode = { status: 'succeeded', ...summary };
+    return { status: 'succeeded', ...(await recodeCertificatesWithTerms(db, coder, context.commitLock, [approved.term])) };
   } catch (error) {
-    recode = { status: 'failed', message: `${error instanceof Error ? error.message : String(error)}; the nightly recode job codes these certificates` };
+    return { status: 'failed', message: `${error instanceof Error ? error.message : String(error)}; the nightly recode job codes these certificates` };
   }
-  return { proposal: (await proposalRow(context, id))!, lexiconVersion, recode };
+}
+
+/** After the approval's transaction: the ED coding with the new term, and the recode of the ED visits that contain it (never throws). */
+async function approveForEd(context: LexiconContext, approved: OverlayTerm): Promise<EdApproval> {
+  const { db, commitLock } = context;
+  let outcome: EdTermOutcome | null = null;
+  try {
+    outcome = proposalEdSource(context).outcomeOf(approved);
+    let source = context.edCoding;
+    if (!source) {
+      source = new EdCodingSource(() => proposalEdSource(context).baseTables());
+      await source.reload(db.connection);
+    }
+    const coding = await source.refresh(db.connection);
+    const status = source.status();
+    const notInEd = status.terms.filter((t): t is Extract<EdTermOutcome, { reachesEd: false }> => !t.reachesEd);
+    const done = { lexiconVersion: status.lexiconVersion, term: outcome, notInEd, syndromes: SYNDROMES_UNCHANGED };
+    if (!outcome.reachesEd) return { ...done, recode: { status: 'not needed', reason: `the term does not reach the ED coder; ED codings stay current` } };
+    return { ...done, recode: { status: 'succeeded', ...(await recodeEdVisitsWithTerms(db, coding, commitLock, [approved.term])) } };
+  } catch (error) {
+    const message = `${error instanceof Error ? error.message : String(error)}; the nightly recode job codes these ED visits`;
+    return { lexiconVersion: null, term: outcome, notInEd: outcome && !outcome.reachesEd ? [outcome] : [], recode: { status: 'failed', message }, syndromes: SYNDROMES_UNCHANGED };
+  }
 }
 
 export async function rejectProposal(context: LexiconContext, id: bigint, comment: string | null, actor: Actor): Promise<Record<string, unknown>> {

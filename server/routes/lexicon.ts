@@ -10,7 +10,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { committedLexiconVersion, loadLexicon } from '../../pipeline/coding/lexicon/lexicon.ts';
+import { committedLexiconVersion } from '../../pipeline/coding/lexicon/lexicon.ts';
 import { DeathCodeTable } from '../../pipeline/review/death-codes.ts';
 import { currentLexiconVersion, overlayTerms } from '../../pipeline/review/lexicon-overlay.ts';
 import { approveProposal, createProposal, LEXICON_KINDS, ProposalError, proposalRow, rejectProposal, type LexiconContext } from '../../pipeline/review/proposals.ts';
@@ -65,7 +65,7 @@ export const LEXICON_ROUTES: readonly RouteDoc[] = [
     method: 'post', path: '/api/lexicon/proposals/:id/approve', tags: ['lexicon'], callers: ['admin'], pathParameters: ID,
     body: { description: 'An optional comment', mediaTypes: ['application/json'], schema: DECIDE },
     summary: 'Approve a term: a new lexicon version, then the certificates containing the term are re-coded',
-    responses: { '200': { description: '{ proposal, lexiconVersion, recode }' }, '409': { description: 'Already decided.' } },
+    responses: { '200': { description: '{ proposal, lexiconVersion, recode, ed } (ed: the ED coding version and the term as it reaches the ED coder, or why it does not)' }, '409': { description: 'Already decided.' } },
   },
   {
     method: 'post', path: '/api/lexicon/proposals/:id/reject', tags: ['lexicon'], callers: ['admin'], pathParameters: ID,
@@ -89,20 +89,19 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function lexiconRoutes({ db, queries, commitLock, deathCoding }: AppServices): Router {
+export function lexiconRoutes({ db, queries, commitLock, deathCoding, edCoding }: AppServices): Router {
   const router = Router();
-  // The committed lexicon, read once on first use, for the code table and the coder alike.
-  let lexicon: ReturnType<typeof loadLexicon> | null = null;
-  const committed = () => (lexicon ??= loadLexicon());
   const coding = deathCoding;
   let deathCodes: DeathCodeTable | null = null;
-  const context: LexiconContext = { db, queries, commitLock, coding, deathCodes: () => (deathCodes ??= new DeathCodeTable(committed())) };
+  // The code table reads the committed lexicon the coding source already holds.
+  const context: LexiconContext = { db, queries, commitLock, coding, edCoding, deathCodes: () => (deathCodes ??= new DeathCodeTable(coding.baseLexicon())) };
 
   router.get('/api/lexicon', requireRole('coder', 'admin', 'epidemiologist'), async (_request, response) => {
     response.json({
       version: await currentLexiconVersion(db.connection, queries),
       committedVersion: committedLexiconVersion(),
       approvedTerms: await overlayTerms(db.connection, queries),
+      ed: edCoding.status(),
       versions: await queries.rows(db.connection, 'lexicon_versions'),
     });
   });

@@ -11,7 +11,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { loadEdTables } from '../../pipeline/coding/ed/tables.ts';
-import { loadLexicon } from '../../pipeline/coding/lexicon/lexicon.ts';
 import { agreementReport, type AgreementDecision } from '../../pipeline/review/agreement.ts';
 import { DeathCodeTable } from '../../pipeline/review/death-codes.ts';
 import { DecisionError, recordDecision, type Actor, type DecisionContext, type DecisionInput } from '../../pipeline/review/decisions.ts';
@@ -134,8 +133,7 @@ export function reviewRoutes({ db, queries, commitLock, deathCoding }: AppServic
   const router = Router();
   const coders = requireRole('coder', 'admin');
   // Loaded on first use: a server that never reviews pays nothing.
-  let lexicon: ReturnType<typeof loadLexicon> | null = null;
-  const committed = () => (lexicon ??= loadLexicon());
+  const committed = () => deathCoding.baseLexicon();
   let deathCodes: DeathCodeTable | null = null;
   let edCodes: EdCodeTable | null = null;
   let edTables: ReturnType<typeof loadEdTables> | null = null;

@@ -1,7 +1,8 @@
 /**
  * The ED coder's knowledge, read from the committed tables in data/ (derived by
  * scripts/derive-ed-lexicon.ts from the ICD-10-CM FY2025 files and curated/drugs.tsv; see
- * README.md). Nothing here reads the public source files.
+ * README.md). Nothing here reads the public source files. The terms approved at run time are laid
+ * over these tables by overlay-terms.ts, never written into data/.
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,6 +18,7 @@ export interface DrugTerm {
   generic: boolean;
   /** A verb that names the substance only when no other one follows ("drinking" vs "drinking lean"). */
   verb: boolean;
+  /** Hand-written (curated/drugs.tsv) or an approved term (overlay-terms.ts): its words are spelling-correction targets. */
   curated: boolean;
 }
 
@@ -34,6 +36,7 @@ export interface CategoryInfo {
 }
 
 export interface EdTables {
+  /** `ed-lexicon/<date>-<sha8>` (data/version.json); with approved terms laid over, `…+terms-<n>-<sha8>` (overlay-terms.ts). */
   version: string;
   terms: DrugTerm[];
   categories: ReadonlyMap<string, CategoryInfo>;
