@@ -7,6 +7,10 @@ SELECT record_id, is_drug_overdose, unnest(from_json(coded, '{
     "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}'))
 FROM staging_recode;
 
+-- A coder's correction committed while this chunk was being coded wins: its record is left out
+-- (a human coding is never retired by the machine; the recode checks it instead).
+DELETE FROM staged_recode WHERE record_id IN (SELECT record_id FROM coded_deaths WHERE is_current AND coder LIKE 'human:%');
+
 UPDATE coded_deaths d SET is_current = false
 FROM staged_recode s
 WHERE d.is_current AND d.record_id = s.record_id;
