@@ -215,7 +215,7 @@ async function main(): Promise<void> {
       { name: 'arrow, county × total (dashboard map)', query: 'measure=all_overdose&geography=county&unit=total&from=2024-01&to=2024-12&format=arrow' },
       { name: 'ED, state × day (public)', query: 'source=ed&measure=all_drug&geography=state&unit=day&from=2024-01&to=2024-03' },
     ];
-    log(`\nlatency, ${requests} sequential requests per variant after 5 warm-up requests (cold = the first request):`);
+    log(`\nlatency as served (the answer cache keeps each answer per data version; cold = the first request, which builds it), ${requests} sequential requests per variant after 5 warm-up requests:`);
     log('| variant | rows | bytes | cold ms | p50 ms | p95 ms |');
     log('|---|---|---|---|---|---|');
     let address = 2;
@@ -237,15 +237,38 @@ async function main(): Promise<void> {
     }
     await server.close();
 
-    // Throughput: the same routes and middleware but the per-address rate limit, so wrk's 32
-    // connections from one address measure the server, not the limiter.
-    const app = express();
-    app.set('query parser', 'simple');
-    app.use(helmet());
-    app.use('/api/', authenticate(runtime));
-    app.use(await aggregateRoutes({ ...runtime, dashboardDir: null }));
-    app.use(notFound);
-    app.use(errorHandler(runtime.logger));
+    // Throughput, and latency with every answer built: the same routes and middleware but the
+    // per-address rate limit (wrk's 32 connections from one address would meet it), once with the
+    // answer cache off (every request counts, suppresses and serialises) and once as served.
+    const appWith = async (answerCacheBytes: number | undefined) => {
+      const app = express();
+      app.set('query parser', 'simple');
+      app.use(helmet());
+      app.use('/api/', authenticate(runtime));
+      app.use(await aggregateRoutes({ ...runtime, dashboardDir: null }, answerCacheBytes === undefined ? {} : { answerCacheBytes }));
+      app.use(notFound);
+      app.use(errorHandler(runtime.logger));
+      return app;
+    };
+    {
+      const listener = (await appWith(0)).listen(0, '127.0.0.1');
+      await new Promise((resolve) => listener.once('listening', resolve));
+      const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      log(`\nlatency with the answer cache off (each answer built: counts, suppression, serialisation), ${requests} sequential requests per variant after 5 warm-up requests:`);
+      log('| variant | p50 ms | p95 ms |');
+      log('|---|---|---|');
+      for (const variant of variants) {
+        const url = new URL(`/api/aggregates?${variant.query}`, base);
+        for (let i = 0; i < 5; i++) await timedGet(url, '127.0.0.1', variant.token);
+        const times: number[] = [];
+        for (let i = 0; i < requests; i++) times.push((await timedGet(url, '127.0.0.1', variant.token)).ms);
+        times.sort((a, b) => a - b);
+        log(`| ${variant.name} | ${percentile(times, 0.5).toFixed(1)} | ${percentile(times, 0.95).toFixed(1)} |`);
+      }
+      listener.closeAllConnections();
+      listener.close();
+    }
+    const app = await appWith(undefined);
     const listener = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => listener.once('listening', resolve));
     const port = (listener.address() as AddressInfo).port;

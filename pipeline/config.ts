@@ -6,6 +6,9 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 
+/** Every 10 minutes, so uploads show in the cached aggregates soon even when no one reads them. */
+export const DEFAULT_REFRESH_AGGREGATES_SCHEDULE = '*/10 * * * *';
+
 const cronExpression = (name: string) =>
   z.string().refine((value) => cron.validate(value), { message: `${name} is not a valid cron expression` });
 
@@ -43,6 +46,8 @@ const environmentSchema = z.object({
   VIGIL_RECODE_SCHEDULE: cronExpression('VIGIL_RECODE_SCHEDULE').default('15 3 * * *'),
   // After recoding: spike detection over the night's data.
   VIGIL_DETECT_SCHEDULE: cronExpression('VIGIL_DETECT_SCHEDULE').default('45 4 * * *'),
+  // The aggregate cache; a reader who finds it stale also starts a refresh (recorded as 'automatic').
+  VIGIL_REFRESH_AGGREGATES_SCHEDULE: cronExpression('VIGIL_REFRESH_AGGREGATES_SCHEDULE').default(DEFAULT_REFRESH_AGGREGATES_SCHEDULE),
   VIGIL_JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   // Browser origins allowed to call the API from another site (comma-separated, e.g.
   // https://dash.health.example.gov). Empty: CORS stays closed, only the served dashboard calls it.
@@ -93,7 +98,7 @@ export interface Config {
   uploadMaxBytes: number;
   /** Worker threads that code certificates during ingest; 0 codes on the main thread. */
   codingWorkers: number;
-  jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string; detectSchedule: string };
+  jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string; detectSchedule: string; refreshAggregatesSchedule: string };
   security: {
     /** Origins granted CORS; empty = closed. */
     corsOrigins: string[];
@@ -132,7 +137,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.VIGIL_LOG_LEVEL,
     uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
     codingWorkers: e.VIGIL_CODING_WORKERS,
-    jobs: { enabled: e.VIGIL_JOBS_ENABLED === 'true', inboxSchedule: e.VIGIL_INBOX_SCHEDULE, recodeSchedule: e.VIGIL_RECODE_SCHEDULE, detectSchedule: e.VIGIL_DETECT_SCHEDULE },
+    jobs: {
+      enabled: e.VIGIL_JOBS_ENABLED === 'true',
+      inboxSchedule: e.VIGIL_INBOX_SCHEDULE,
+      recodeSchedule: e.VIGIL_RECODE_SCHEDULE,
+      detectSchedule: e.VIGIL_DETECT_SCHEDULE,
+      refreshAggregatesSchedule: e.VIGIL_REFRESH_AGGREGATES_SCHEDULE,
+    },
     security: {
       corsOrigins: splitList(e.VIGIL_CORS_ORIGINS).map((origin) => origin.replace(/\/$/, '')),
       authFailureLimit: e.VIGIL_AUTH_FAILURE_LIMIT,

@@ -1,10 +1,11 @@
 /**
  * The Express application: API routes, the dashboard's static files, security headers, CORS,
- * authentication, rate limits, body limits, request logs and the one error handler. Everything
- * it needs arrives in `services`.
+ * authentication, rate limits, body limits, compression, request logs and the one error handler.
+ * Everything it needs arrives in `services`. One OpenAPI document describes every route
+ * (API_ROUTES; test/openapi.test.ts fails on a route the app registers without a description).
  */
 import crypto from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { hasLiveAdmin } from '../pipeline/store/tokens.ts';
@@ -12,26 +13,50 @@ import { authFailureLimit } from './auth/auth-failure-limit.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { cors } from './auth/cors.ts';
 import { principalOf, roleOf } from './auth/principal.ts';
-import { tokenRoutes } from './auth/token-routes.ts';
+import { TOKEN_ROUTES, tokenRoutes } from './auth/token-routes.ts';
+import { compression } from './compression.ts';
 import { errorHandler, notFound } from './errors.ts';
-import { aggregateRoutes } from './routes/aggregates.ts';
-import { alertRoutes } from './routes/alerts.ts';
-import { auditRoutes } from './routes/audit.ts';
-import { batchRoutes } from './routes/batches.ts';
-import { clusterRoutes } from './routes/clusters.ts';
-import { combinationRoutes } from './routes/combinations.ts';
-import { concordanceRoutes } from './routes/concordance.ts';
-import { healthRoutes } from './routes/health.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { lexiconRoutes } from './routes/lexicon.ts';
-import { reportRoutes } from './routes/reports.ts';
-import { reviewRoutes } from './routes/review.ts';
-import { sessionRoutes } from './routes/session.ts';
-import { syndromeRoutes } from './routes/syndromes.ts';
+import type { RouteDoc } from './openapi.ts';
+import { AGGREGATE_ROUTES, aggregateRoutes } from './routes/aggregates.ts';
+import { ALERT_ROUTES, alertRoutes } from './routes/alerts.ts';
+import { AUDIT_ROUTES, auditRoutes } from './routes/audit.ts';
+import { BATCH_ROUTES, batchRoutes } from './routes/batches.ts';
+import { CLUSTER_ROUTES, clusterRoutes } from './routes/clusters.ts';
+import { COMBINATION_ROUTES, combinationRoutes } from './routes/combinations.ts';
+import { CONCORDANCE_ROUTES, concordanceRoutes } from './routes/concordance.ts';
+import { HEALTH_ROUTES, healthRoutes } from './routes/health.ts';
+import { JOB_ROUTES, jobRoutes } from './routes/jobs.ts';
+import { LEXICON_ROUTES, lexiconRoutes } from './routes/lexicon.ts';
+import { openapiRoutes } from './routes/openapi.ts';
+import { RECORD_ROUTES, recordRoutes } from './routes/records.ts';
+import { REPORT_ROUTES, reportRoutes } from './routes/reports.ts';
+import { REVIEW_ROUTES, reviewRoutes } from './routes/review.ts';
+import { SESSION_ROUTES, sessionRoutes } from './routes/session.ts';
+import { SYNDROME_ROUTES, syndromeRoutes } from './routes/syndromes.ts';
 import type { AppServices } from './services.ts';
 
 /** JSON bodies of every API route; uploads stream their own body under VIGIL_UPLOAD_MAX_BYTES. */
 const JSON_BODY_LIMIT = '1mb';
+
+/** Every route's description, for the one OpenAPI document (GET /api/openapi.json adds its own). */
+export const API_ROUTES: readonly RouteDoc[] = [
+  ...HEALTH_ROUTES,
+  ...SESSION_ROUTES,
+  ...AGGREGATE_ROUTES,
+  ...BATCH_ROUTES,
+  ...JOB_ROUTES,
+  ...ALERT_ROUTES,
+  ...CLUSTER_ROUTES,
+  ...CONCORDANCE_ROUTES,
+  ...COMBINATION_ROUTES,
+  ...REPORT_ROUTES,
+  ...SYNDROME_ROUTES,
+  ...RECORD_ROUTES,
+  ...REVIEW_ROUTES,
+  ...LEXICON_ROUTES,
+  ...TOKEN_ROUTES,
+  ...AUDIT_ROUTES,
+];
 
 export async function createApp(services: AppServices): Promise<express.Express> {
   const { config } = services;
@@ -41,6 +66,8 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.set('trust proxy', config.security.trustProxy);
   app.use(helmet());
   app.use(requestLog(services));
+  // Answers of the upload route are never compressed (see compression.ts for what else is not).
+  app.use(compression({ skip: isUpload }));
   app.use('/api/', cors(config.security.corsOrigins));
   app.use('/api/', authFailureLimit(config.security.authFailureLimit));
   app.use('/api/', authenticate(services));
@@ -49,6 +76,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use('/api/', exceptUploads(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 })));
   app.use(healthRoutes(services));
   app.use(sessionRoutes());
+  app.use(openapiRoutes(API_ROUTES));
   app.use(await aggregateRoutes(services));
   app.use(batchRoutes(services));
   app.use(jobRoutes(services));
@@ -58,6 +86,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use(combinationRoutes(services));
   app.use(reportRoutes(services));
   app.use(syndromeRoutes(services));
+  app.use(recordRoutes(services));
   app.use(reviewRoutes(services));
   app.use(lexiconRoutes(services));
   app.use(tokenRoutes(services));
@@ -71,13 +100,15 @@ export async function createApp(services: AppServices): Promise<express.Express>
   return app;
 }
 
+/** POST /api/batches, however its path is written (Express matches paths case-insensitively, with or without a trailing slash). */
+function isUpload(request: Request): boolean {
+  const route = `${request.baseUrl}${request.path}`.toLowerCase().replace(/\/+$/, '');
+  return request.method === 'POST' && route === '/api/batches';
+}
+
 /** The upload route reads its own body (a file of up to VIGIL_UPLOAD_MAX_BYTES, JSON or not). */
 function exceptUploads(parser: RequestHandler): RequestHandler {
-  return (request, response, next) => {
-    const route = `${request.baseUrl}${request.path}`.toLowerCase().replace(/\/+$/, '');
-    if (request.method === 'POST' && route === '/api/batches') return next();
-    parser(request, response, next);
-  };
+  return (request, response, next) => (isUpload(request) ? next() : parser(request, response, next));
 }
 
 /** Says at start when nobody can manage tokens over the API, and how to make the first admin. */

@@ -44,10 +44,17 @@ export function notesHeader(notes: readonly string[]): string {
   return notes.map((n) => n.replace(/[^\x20-\x7e]/g, '?')).join(' | ');
 }
 
+/** The headers of a download: its file name, its notes, and both readable by a dashboard's script. */
+export function attachmentHeaders(fileName: string, notes: readonly string[]): Record<string, string> {
+  return {
+    'Content-Disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    'X-Vigil-Notes': notesHeader(notes),
+    'Access-Control-Expose-Headers': 'X-Vigil-Notes, Content-Disposition',
+  };
+}
+
 function attachment(response: Response, fileName: string, notes: readonly string[]): void {
-  response.set('Content-Disposition', `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-  response.set('X-Vigil-Notes', notesHeader(notes));
-  response.set('Access-Control-Expose-Headers', 'X-Vigil-Notes, Content-Disposition');
+  for (const [name, value] of Object.entries(attachmentHeaders(fileName, notes))) response.set(name, value);
 }
 
 export function sendCsv(response: Response, download: { fileName: string; columns: readonly ColumnSpec[]; rows: readonly DownloadRow[]; notes: readonly string[]; noteOf?: (row: DownloadRow) => string }): void {

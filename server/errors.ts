@@ -21,6 +21,9 @@ export class HttpError extends Error {
 }
 
 /** A month parameter, YYYY-MM (from/to of the aggregates, combinations and reports). */
+/** The query of a route that takes no parameters: anything given is refused, by name. */
+export const NO_PARAMETERS = z.strictObject({});
+
 export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
 
 /** Parses request input with a zod schema; a failure is a 400 naming each bad parameter and value. */

@@ -83,9 +83,9 @@ function operation(route: RouteDoc): object {
   const isPublic = route.callers.includes('public');
   const responses: Record<string, object> = {};
   for (const [status, response] of Object.entries(route.responses)) {
-    const content = Object.fromEntries(
-      (response.mediaTypes ?? ['application/json']).map((media) => [media, media.includes('json') && response.schema ? { schema: outputSchema(response.schema) } : {}]),
-    );
+    // An error's body is the one error shape (errors.ts) unless the route says otherwise.
+    const schema = response.schema ? outputSchema(response.schema) : Number(status) >= 400 ? ERROR_BODY : null;
+    const content = Object.fromEntries((response.mediaTypes ?? ['application/json']).map((media) => [media, media.includes('json') && schema ? { schema } : {}]));
     responses[status] = {
       description: response.description,
       content,
@@ -147,7 +147,7 @@ export function openApiDocument(routes: readonly RouteDoc[], info: ApiInfo): Rec
         },
       },
       schemas: {
-        Error: outputSchema(z.object({ error: z.object({ status: z.number().int(), message: z.string(), details: z.unknown().optional() }) })),
+        Error: outputSchema(z.object({ error: z.object({ status: z.number().int(), message: z.string(), details: z.unknown().optional(), requestId: z.string().optional().describe('the X-Request-Id, under which the server log has the details') }) })),
       },
     },
   };

@@ -10,7 +10,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, jobNamed } from '../pipeline/jobs/job-list.ts';
 import { listJobRuns, recordJobRun } from '../pipeline/jobs/job-runs.ts';
-import { BackgroundRefresh, REFRESH_AGGREGATES_SCHEDULE, refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
+import { DEFAULT_REFRESH_AGGREGATES_SCHEDULE } from '../pipeline/config.ts';
+import { BackgroundRefresh, refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
 import { AggregateService, type AggregateQuery } from '../pipeline/stats/aggregates/aggregate-service.ts';
 import { openTestRuntime, type TestRuntime } from './helpers/runtime.ts';
 
@@ -38,7 +39,8 @@ async function load(name: string, lines: string[]): Promise<void> {
 
 describe('the aggregate cache', () => {
   it('is a scheduled job, runnable by name, recorded in the job-run log', async () => {
-    expect(jobNamed('refresh-aggregates')?.schedule(runtime.config)).toBe(REFRESH_AGGREGATES_SCHEDULE);
+    expect(jobNamed('refresh-aggregates')?.schedule(runtime.config)).toBe(runtime.config.jobs.refreshAggregatesSchedule);
+    expect(runtime.config.jobs.refreshAggregatesSchedule).toBe(DEFAULT_REFRESH_AGGREGATES_SCHEDULE);
     expect(JOBS.map((j) => j.name)).toContain('refresh-aggregates');
     const summary = await recordJobRun(runtime.db, 'refresh-aggregates', 'manual', () => jobNamed('refresh-aggregates')!.run(runtime));
     expect(summary).toMatchObject({ deaths: { mode: 'full', records: 10, dataVersion: '10/10' }, ed: { mode: 'full', records: 0 } });

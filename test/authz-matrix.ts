@@ -20,6 +20,8 @@ export const EVERYONE: readonly Caller[] = [...SIGNED_IN, 'public'];
 export const ADMIN: readonly Caller[] = ['admin'];
 const UPLOADERS: readonly Caller[] = ['admin', 'uploader', 'uploader_other'];
 const MA_UPLOADER: readonly Caller[] = ['admin', 'uploader'];
+/** The roles that read record-level data (server/auth/principal.ts readsRecords). */
+export const RECORD_READERS: readonly Caller[] = ['admin', 'coder', 'epidemiologist'];
 
 /** What the test sets up before the matrix runs. */
 export interface Fixtures {
@@ -59,6 +61,10 @@ export const MATRIX: readonly RoutePolicy[] = [
   { route: 'GET /api/batches/:id', allow: MA_UPLOADER, hidden: ['uploader_other'], request: (f) => ({ path: `/api/batches/${f.batchId}` }) },
   { route: 'GET /api/batches/:id/errors.csv', allow: MA_UPLOADER, hidden: ['uploader_other'], request: (f) => ({ path: `/api/batches/${f.batchId}/errors.csv` }) },
   { route: 'GET /api/jobs', allow: ['admin', 'epidemiologist'] },
+  // The inbox job: the cheapest to run (an empty inbox); a run already in progress is a 409, still allowed.
+  { route: 'POST /api/jobs/:name/runs', allow: ADMIN, request: () => ({ path: '/api/jobs/inbox/runs' }) },
+  // The line list of MA (FIPS 25), the uploader's own jurisdiction: record-level roles only (authz.test.ts: and every jurisdiction's).
+  { route: 'GET /api/records', allow: RECORD_READERS, request: () => ({ path: '/api/records?measure=all_overdose&geography=25&from=2024-03&to=2024-03' }) },
   { route: 'GET /api/tokens', allow: ADMIN },
   { route: 'POST /api/tokens', allow: ADMIN, request: () => ({ path: '/api/tokens', ...json({ name: 'matrix coder', role: 'coder' }) }) },
   { route: 'POST /api/tokens/:id/revoke', allow: ADMIN, request: (f) => ({ path: `/api/tokens/${f.spareTokenId}/revoke` }) },

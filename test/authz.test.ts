@@ -12,6 +12,7 @@ import { isSmallSubnationalCount } from '../server/routes/alerts.ts';
 import { createApp } from '../server/app.ts';
 import { startServer, type RunningServer } from '../server/start.ts';
 import { CALLERS, expectedFor, isAllowed, MA_CERTIFICATES, MATRIX, type Caller, type Fixtures } from './authz-matrix.ts';
+import { registeredRoutes } from './helpers/routes.ts';
 import { openTestRuntime, type TestRuntime } from './helpers/runtime.ts';
 import { TEST_DEMO } from './helpers/test-server.ts';
 
@@ -58,25 +59,6 @@ function send(caller: Caller, request: { path: string; body?: string; headers?: 
     body: request.body,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...request.headers },
   });
-}
-
-/** 'METHOD /path' of every route the app registers, through nested routers. */
-function registeredRoutes(express: Express): string[] {
-  const routes = new Set<string>();
-  type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: unknown; slash?: boolean };
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const method of Object.keys(layer.route.methods)) for (const p of paths) routes.add(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${prefix}${p}`);
-      } else if (layer.handle?.stack) {
-        if (!layer.slash && typeof layer.rawPath !== 'string') throw new Error('a router is mounted at a path the matrix walker cannot read');
-        walk(layer.handle.stack, layer.slash ? prefix : `${prefix}${String(layer.rawPath).replace(/\/$/, '')}`);
-      }
-    }
-  };
-  walk((express as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  return [...routes].sort();
 }
 
 describe('authorization matrix', () => {
@@ -148,6 +130,31 @@ describe('jurisdiction scope', () => {
       recordsRejected: 1,
       errors: [{ line: 4, recordId: 'SX3', field: 'jurisdiction', message: 'the record is for TX; this batch may hold MA records only' }],
     });
+  });
+
+  it("gives record-level roles every jurisdiction's line list, and no uploader any, its own included", async () => {
+    // FX1 and FX2, the fixture batch's MA overdoses of 2024-03-01 and 02 (FIPS 25); and Texas (48), the other uploader's.
+    const list = (caller: Caller, fips: string) => send(caller, { path: `/api/records?measure=all_overdose&geography=${fips}&from=2024-03-01&to=2024-03-02&limit=1000` }, 'GET');
+    for (const caller of ['admin', 'coder', 'epidemiologist'] as const) {
+      const ma = await list(caller, '25');
+      expect(ma.status, caller).toBe(200);
+      const ids = ((await ma.json()) as { records: { certificate_id: string; jurisdiction: string }[] }).records.map((r) => r.certificate_id);
+      expect(ids, caller).toEqual(expect.arrayContaining(['FX1', 'FX2']));
+      // Texas over the demo's four months: every record Texan, as many as the aggregates count there.
+      const tx = await send(caller, { path: '/api/records?measure=all_overdose&geography=48&from=2024-01&to=2024-04&limit=1000' }, 'GET');
+      expect(tx.status, caller).toBe(200);
+      const texas = (await tx.json()) as { total: number; records: { residence_county_fips: string }[] };
+      expect(texas.total, caller).toBeGreaterThan(0);
+      expect(texas.records.every((r) => r.residence_county_fips.startsWith('48')), caller).toBe(true);
+      const cell = await send(caller, { path: '/api/aggregates?measure=all_overdose&geography=state&state=48&unit=total&from=2024-01&to=2024-04' }, 'GET');
+      expect(((await cell.json()) as { rows: { count: number }[] }).rows[0]!.count, caller).toBe(texas.total);
+    }
+    for (const [caller, fips] of [['uploader', '25'], ['uploader', '48'], ['uploader_other', '48'], ['uploader_other', '25']] as const) {
+      const denied = await list(caller, fips);
+      expect(denied.status, `${caller} ${fips}`).toBe(403);
+      expect(await denied.text()).not.toContain('FX1');
+    }
+    expect((await list('public', '25')).status).toBe(401);
   });
 
   it('makes an uploader of several jurisdictions name one within its scope; an admin may name any, or none', async () => {

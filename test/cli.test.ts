@@ -151,4 +151,52 @@ describe('vigil CLI', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('populations load: checks the file whole, completes its margins, replaces the counties and years it covers; a bad line loads nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const env = { VIGIL_DATA_DIR: dir };
+    try {
+      const good = path.join(dir, 'hamilton.csv');
+      fs.writeFileSync(good, 'fips,year,age_group,sex,population\n39061,2024,all,M,400000\n39061,2024,all,F,430000\n');
+      const loaded = await vigil(['populations', 'load', good], env);
+      expect(loaded.code, loaded.stderr).toBe(0);
+      expect(JSON.parse(loaded.stdout)).toEqual({ file: good, rowsRead: 2, rowsDerived: 1, counties: 1, years: [2024], rowsReplaced: 1, ageSpecific: false });
+
+      const bad = path.join(dir, 'bad.csv');
+      fs.writeFileSync(bad, 'fips,year,age_group,sex,population\n39061,2024,all,all,1\n39061,2024,all,X,5\n');
+      const refused = await vigil(['populations', 'load', bad], env);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toContain(`${bad}: 1 problem, nothing loaded:\n  line 3: sex "X" is not M, F or all`);
+
+      expect(await vigil(['populations'], env)).toMatchObject({ code: 2, stderr: 'vigil: usage: vigil populations load FILE (a CSV fips,year,age_group,sex,population)\n' });
+      expect(await vigil(['populations', 'load', path.join(dir, 'none.csv')], env)).toMatchObject({ code: 2, stderr: `vigil: no such file: ${path.join(dir, 'none.csv')}\n` });
+
+      const db = await openDatabase(path.join(dir, 'vigil.duckdb'));
+      try {
+        const rows = (await db.connection.runAndReadAll(`SELECT sex, CAST(population AS INTEGER) AS population FROM populations WHERE fips = '39061' AND year = 2024 ORDER BY sex`)).getRowObjectsJson();
+        expect(rows).toEqual([
+          { sex: 'F', population: 430000 },
+          { sex: 'M', population: 400000 },
+          { sex: 'all', population: 830000 },
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('jobs run refresh-aggregates: runs the job now, recorded as a manual run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+    const env = { VIGIL_DATA_DIR: dir };
+    try {
+      const ran = await vigil(['jobs', 'run', 'refresh-aggregates'], env);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(JSON.parse(ran.stdout)).toMatchObject({ deaths: { mode: 'full', records: 0 }, ed: { mode: 'full', records: 0 } });
+      const listed = await vigil(['jobs'], env);
+      expect(listed.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ job: 'refresh-aggregates', trigger: 'manual', status: 'succeeded' })]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,7 @@
  * own code (named queries only).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
@@ -249,6 +250,57 @@ describe('failed sign-in limit', () => {
       for (let i = 0; i < 10; i++) expect((await call('/api/session', { headers: bearer(admin) }, limited.url)).status).toBe(200);
       for (let i = 0; i < 3; i++) expect((await call('/api/session', { headers: bearer('bad') }, limited.url)).status).toBe(401);
       expect((await call('/api/session', { headers: bearer('bad') }, limited.url)).status).toBe(429);
+    } finally {
+      limited.close();
+    }
+  });
+});
+
+describe('failed sign-in limit: what counts', () => {
+  /** Starts a GET and drops the connection 50 ms later, while the server is still making the answer: a download given up on. */
+  const abandon = (base: string, route: string, token: string) =>
+    new Promise<void>((resolve) => {
+      const outgoing = http.get(new URL(route, base), { headers: { ...bearer(token), 'accept-encoding': 'identity' } }, () => outgoing.destroy());
+      outgoing.on('error', () => undefined); // the socket we closed
+      outgoing.on('close', () => resolve());
+      setTimeout(() => outgoing.destroy(), 50);
+    });
+
+  it('does not count downloads a client abandons: 25 cancelled with a good token, and no 429', async () => {
+    // 700 audit entries of 30 KB: a 21 MB answer that takes the server a few hundred milliseconds to make.
+    await server.runtime.db.connection.run(
+      `INSERT INTO audit_log (logged_at, actor, role, action, target, record_ids, detail, request_id)
+       SELECT now(), 'cli:test', 'operator', 'test.bulk', NULL, NULL, CAST(json_object('filler', repeat('x', 30000)) AS JSON), NULL FROM range(700)`,
+    );
+    // The request log is written when an answer finishes: it shows that none of the downloads did.
+    const logged: { url?: string; status?: number }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const limited = await listen((s) => ({ ...s, logger: log })); // a fresh limiter: the default of 20 per 10 minutes
+    try {
+      for (let i = 0; i < 25; i++) await abandon(limited.url, '/api/audit?action=test.bulk&limit=700', admin);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the last answers are made, and go nowhere
+      expect(logged.filter((line) => line.url === '/api/audit?action=test.bulk&limit=700')).toEqual([]);
+      const after = await call('/api/audit?action=test.bulk&limit=1', { headers: bearer(admin) }, limited.url);
+      expect(after.status).toBe(200);
+      // The limit still works: refused tokens are counted.
+      for (let i = 0; i < 20; i++) expect((await call('/api/session', { headers: bearer(`vgl_guess${i}`) }, limited.url)).status).toBe(401);
+      expect((await call('/api/session', { headers: bearer('vgl_guess21') }, limited.url)).status).toBe(429);
+    } finally {
+      limited.close();
+    }
+  }, 120_000);
+
+  it("does not count a role's 403: a token that works, used where its role may not go", async () => {
+    const limited = await listen((s) => ({ ...s, config: { ...s.config, security: { ...s.config.security, authFailureLimit: 3 } } }));
+    try {
+      for (let i = 0; i < 10; i++) expect((await call('/api/tokens', { headers: bearer(uploader) }, limited.url)).status).toBe(403);
+      expect((await call('/api/session', { headers: bearer(uploader) }, limited.url)).status).toBe(200);
+      const locked = await (async () => {
+        for (let i = 0; i < 3; i++) await call('/api/session', { headers: bearer('bad') }, limited.url);
+        return call('/api/session', { headers: bearer(uploader) }, limited.url);
+      })();
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
     } finally {
       limited.close();
     }

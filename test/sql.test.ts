@@ -253,6 +253,8 @@ describe('SQL files', () => {
       ...['active_syndromes', 'aggregate_cache_status', 'aggregate_counts', 'aggregate_counts_live', 'aggregate_extent', 'aggregate_geographies', 'aggregate_populations', 'county_population_years', 'download_parquet', 'population_coverage'],
       // Exercised through the cache refresh and the population loader (test/aggregates-cache.test.ts, test/populations.test.ts), no exact-rows test yet.
       ...['aggregate_changed_months', 'population_version'],
+      // test/records-sql.test.ts
+      ...['alerts_of_latest_run', 'line_list_deaths', 'line_list_ed'],
     ];
     expect([...Object.keys(expectations), ...testedElsewhere].sort()).toEqual(runtime.queries.names().filter((name) => !/^(review|lexicon)_/.test(name)).sort());
   });

@@ -11,6 +11,7 @@ import { codeEdCommand } from './code-ed.ts';
 import { demoCommand } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
 import { jobsCommand } from './jobs.ts';
+import { populationsCommand } from './populations.ts';
 import { serveCommand } from './serve.ts';
 import { tokensCommand } from './tokens.ts';
 import { UsageError } from './usage-error.ts';
@@ -27,7 +28,10 @@ Commands:
   code deaths FILE [--ije OUT]          code a certificate file (CSV template, IJE, VRDR JSON); NDJSON, one line per
                                         certificate; --ije OUT writes an IJE file back with the codes in place
   code ed FILE                          code an ED feed (ED CSV/NDJSON, HL7 v2 ADT); NDJSON, one line per visit
-  jobs [run inbox|recode|detect]        list recent job runs (NDJSON), or run a job now
+  jobs [run inbox|recode|detect|refresh-aggregates]
+                                        list recent job runs (NDJSON), or run a job now
+  populations load FILE                 load population estimates by county, year, age group and sex
+                                        (CSV fips,year,age_group,sex,population) for age-adjusted rates; prints a summary (JSON)
   tokens create --role ROLE --name NAME [--jurisdiction XX ...]
                                         create an API token (admin, uploader, coder, epidemiologist; an uploader
                                         names its jurisdictions); prints it once as JSON
@@ -87,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
       return codeDeathsCommand(rest[1]!, { ijeOut: values.ije });
     case 'jobs':
       return jobsCommand(config, rest);
+    case 'populations':
+      return populationsCommand(config, rest);
     case 'tokens':
       return tokensCommand(config, rest, { role: values.role, name: values.name, jurisdiction: values.jurisdiction });
     default:

@@ -66,6 +66,8 @@ const SCANNED_DEATH_MEASURES = ['all_overdose', 'synthetic_opioid', 'heroin', 'c
 /** The scan needs a baseline beside its 30-day window: at least 60 days of study period. */
 const MIN_SCAN_DAYS = 60;
 const LEVELS = ['county', 'state', 'nation'] as const;
+/** The methods whose results the job stores (alerts.method): deaths by week, then ED by day (detectDeaths, detectEd). */
+export const ALERT_METHODS = ['farrington', 'cusum', 'switch', 'ears_c2'] as const;
 const DAY = 86_400_000;
 
 type Level = (typeof LEVELS)[number];

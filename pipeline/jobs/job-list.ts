@@ -8,14 +8,17 @@ import { processInbox } from './inbox.ts';
 import { runDetection } from './detect.ts';
 import { recodeStaleEd } from './recode-ed.ts';
 import { recodeStale } from './recode.ts';
-import { REFRESH_AGGREGATES_SCHEDULE, refreshAggregates } from './refresh-aggregates.ts';
+import { refreshAggregates } from './refresh-aggregates.ts';
+
+/** What a job runs with: the runtime's parts (the CLI and the scheduler pass the runtime, the API its services). */
+export type JobContext = Omit<Runtime, 'close'>;
 
 export interface JobDefinition {
   name: string;
   description: string;
   /** Its cron schedule from the configuration. */
   schedule: (config: Config) => string;
-  run: (runtime: Runtime) => Promise<object>;
+  run: (context: JobContext) => Promise<object>;
   /** A run whose summary says something needs a person (e.g. a quarantined file). */
   needsAttention?: (summary: object) => boolean;
 }
@@ -43,7 +46,7 @@ export const JOBS: readonly JobDefinition[] = [
   {
     name: 'refresh-aggregates',
     description: 'bring the aggregate cache (counts by county, day, measure or syndrome, age group and sex, rolled up by level) up to date with the current records and coding, counting again only the months that changed; also run when a reader finds it stale',
-    schedule: () => REFRESH_AGGREGATES_SCHEDULE,
+    schedule: (config) => config.jobs.refreshAggregatesSchedule,
     run: (r) => refreshAggregates(r.db, { queries: r.queries }),
   },
 ];

@@ -19,10 +19,10 @@ import { Mutex } from '../ingest/mutex.ts';
 import type { Database } from '../store/database.ts';
 import { QueryCatalog, readSqlFiles, runScript } from '../store/sql-files.ts';
 import { inTransaction } from '../store/transaction.ts';
-import { recordJobRun } from './job-runs.ts';
+import { JobAlreadyRunningError, runningJob, startExclusiveJobRun } from './job-runs.ts';
 
-/** Every 10 minutes, so uploads show in the cached aggregates soon even when no one reads them. */
-export const REFRESH_AGGREGATES_SCHEDULE = '*/10 * * * *';
+
+const JOB = 'refresh-aggregates';
 
 /** More months changed than this (two years), and a full rebuild is as quick. */
 export const MAX_MONTHS = 24;
@@ -129,7 +129,10 @@ export async function refreshAggregates(db: Database, options: { queries?: Query
 /**
  * Refreshes in the background when a reader finds the cache stale (after a batch load, a recode or
  * a correction), at most one run at a time; a request while one runs schedules one more after it,
- * so the last change is always picked up. Each run is recorded in the job-run log.
+ * so the last change is always picked up. Each run is recorded in the job-run log with the trigger
+ * 'automatic' (the application asked, not the schedule or a person). A refresh-aggregates run
+ * already in progress (scheduled or manual) is waited for, then one more runs after it: it may
+ * have counted a snapshot older than the change that made this request.
  */
 export class BackgroundRefresh {
   private running: Promise<void> | null = null;
@@ -160,12 +163,30 @@ export class BackgroundRefresh {
     do {
       this.again = false;
       try {
-        const summary = await recordJobRun(this.db, 'refresh-aggregates', 'schedule', () => refreshAggregates(this.db, { queries: this.queries }));
-        this.logger.info({ job: 'refresh-aggregates', trigger: 'stale cache', ...summary }, 'job ran');
+        const summary = await this.runOnce();
+        this.logger.info({ job: JOB, trigger: 'automatic', reason: 'stale cache', ...summary }, 'job ran');
       } catch (error) {
-        this.logger.error({ err: error, job: 'refresh-aggregates' }, 'background refresh of the aggregate cache failed');
+        this.logger.error({ err: error, job: JOB }, 'background refresh of the aggregate cache failed');
         return; // the next stale read asks again; no retry loop against a failing database
       }
     } while (this.again);
+  }
+
+  /** One recorded run, after any run of the job already in progress. */
+  private async runOnce(): Promise<RefreshSummary> {
+    for (;;) {
+      await this.otherRun();
+      try {
+        const started = await startExclusiveJobRun(this.db, JOB, 'automatic', () => refreshAggregates(this.db, { queries: this.queries }));
+        return await started.finished;
+      } catch (error) {
+        if (!(error instanceof JobAlreadyRunningError)) throw error;
+        // Another caller started one between the wait and the start: wait for that one too.
+      }
+    }
+  }
+
+  private async otherRun(): Promise<void> {
+    for (let other = runningJob(this.db, JOB); other; other = runningJob(this.db, JOB)) await other.settled;
   }
 }

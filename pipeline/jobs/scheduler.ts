@@ -1,11 +1,12 @@
 /**
  * Scheduled jobs (node-cron) in the serving process, with an explicit time zone and no
- * overlapping runs; each run is recorded in job_runs.
+ * overlapping runs: a tick while the job runs (scheduled, started over the API, or by the
+ * application) is skipped and logged. Each run is recorded in job_runs.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Runtime } from '../runtime.ts';
 import { JOBS } from './job-list.ts';
-import { recordJobRun } from './job-runs.ts';
+import { JobAlreadyRunningError, startExclusiveJobRun } from './job-runs.ts';
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -21,10 +22,11 @@ export function startScheduler(runtime: Runtime): Scheduler {
           job.schedule(config),
           async () => {
             try {
-              const summary = await recordJobRun(runtime.db, job.name, 'schedule', () => job.run(runtime));
-              logger.info({ job: job.name, ...summary }, 'job ran');
+              const started = await startExclusiveJobRun(runtime.db, job.name, 'schedule', () => job.run(runtime));
+              logger.info({ job: job.name, ...(await started.finished) }, 'job ran');
             } catch (error) {
-              logger.error({ err: error, job: job.name }, 'job failed');
+              if (error instanceof JobAlreadyRunningError) logger.warn({ job: job.name, running: error.running.runId }, 'scheduled run skipped: the job is still running');
+              else logger.error({ err: error, job: job.name }, 'job failed');
             }
           },
           { name: job.name, timezone: config.timeZone, noOverlap: true },

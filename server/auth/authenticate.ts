@@ -3,7 +3,8 @@
  * a header with a bad, unknown or revoked token is a 401 (never silently the public: a caller
  * who meant to sign in must learn that it did not work), and the failure is written to the audit
  * log with the client address and the reason, never the presented token. A token id is logged
- * only when it names a stored token (a revoked token still in use is worth an admin's look).
+ * only when it names a stored token (a revoked token still in use is worth an admin's look). The
+ * refusal is marked on the response for the failed sign-in limit (auth-failure-limit.ts).
  *
  * Answers to a signed-in caller are `Cache-Control: private, no-store`, and every API answer
  * varies by Authorization: what one token was shown must not be served from a cache to another.
@@ -13,6 +14,7 @@ import { checkToken, type TokenRefusal } from '../../pipeline/store/tokens.ts';
 import { appendAudit } from '../../pipeline/store/audit.ts';
 import { HttpError } from '../errors.ts';
 import type { AppServices } from '../services.ts';
+import { markSignInRefused } from './auth-failure-limit.ts';
 import { PUBLIC, requestIdOf, type Principal } from './principal.ts';
 
 const MESSAGES: Record<TokenRefusal['reason'] | 'scheme', string> = {
@@ -34,6 +36,7 @@ export function authenticate(services: Pick<AppServices, 'db' | 'logger'>): Requ
     }
     response.set('Cache-Control', 'private, no-store');
     const refuse = (refusal: TokenRefusal | { reason: 'scheme' }) => {
+      markSignInRefused(response); // what the failed sign-in limit counts, once the 401 is sent
       const tokenId = 'tokenId' in refusal ? refusal.tokenId : null;
       logger.warn({ requestId: requestIdOf(response), ip: request.ip, reason: refusal.reason, tokenId }, 'failed sign-in');
       appendAudit(db, {

@@ -13,22 +13,14 @@ import { BackgroundRefresh } from '../../pipeline/jobs/refresh-aggregates.ts';
 import { AggregateService, MAX_ROWS, type AggregateAnswer, type AggregateQuery } from '../../pipeline/stats/aggregates/aggregate-service.ts';
 import { UNITS } from '../../pipeline/stats/aggregates/periods.ts';
 import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
-import { ARROW_MEDIA_TYPE, rowsToArrow, sendArrow } from '../arrow.ts';
+import { ARROW_MEDIA_TYPE, rowsToArrow } from '../arrow.ts';
 import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
-import { CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE, sendCsv, sendParquet, type DownloadRow } from '../downloads.ts';
+import { AnswerCache, type RenderedAnswer } from '../answer-cache.ts';
+import { attachmentHeaders, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE, toCsv, writeParquet, type DownloadRow } from '../downloads.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
-import { openapiRoutes } from './openapi.ts';
-
-const BOUND = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
-const bound = (which: string) =>
-  z
-    .string()
-    .regex(BOUND, 'expected a month as YYYY-MM or a day as YYYY-MM-DD')
-    .optional()
-    .describe(`${which} (a month: its first day / its last day; or a day). Default: the data's first / last month`)
-    .meta({ examples: [which === 'First' ? '2024-01' : '2024-03'] });
+import { boundParameter, dayOf } from './period-bounds.ts';
 
 export const AGGREGATE_QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed']).default('deaths').describe('deaths (certificates) or ed (emergency-department visits)'),
@@ -42,8 +34,8 @@ export const AGGREGATE_QUERY = z.strictObject({
   state: z.string().regex(/^\d{2}$/, 'a 2-digit state FIPS code').optional().describe('only this state (2-digit FIPS): its counties, or its own row').meta({ examples: ['39'] }),
   unit: z.enum(UNITS).default('month').describe('day, MMWR week, month, year, 12mo (12 months ending in each month, NCHS VSRR) or total (the range as one period)'),
   by: z.enum(['age_group', 'sex']).optional().describe('a breakdown: NCHS age groups, or sex'),
-  from: bound('First'),
-  to: bound('Last'),
+  from: boundParameter("First (a month: its first day; or a day). Default: the data's first month", '2024-01'),
+  to: boundParameter("Last (a month: its last day; or a day). Default: the data's last month", '2024-03'),
   format: z.enum(['json', 'arrow', 'csv', 'parquet']).optional().describe('default json, or Arrow IPC when the Accept header asks for it'),
 });
 type AggregateParameters = z.infer<typeof AGGREGATE_QUERY>;
@@ -86,27 +78,20 @@ export const AGGREGATE_ROUTES: readonly RouteDoc[] = [
 
 type Format = 'json' | 'arrow' | 'csv' | 'parquet';
 
+/** A question as the answer cache keeps it: what was asked, in which format, by whom (suppressed or not). */
+interface CachedQuestion {
+  query: AggregateQuery;
+  format: Format;
+  suppress: boolean;
+}
+
+/** Bytes of rendered answers kept (server/answer-cache.ts): the dashboard's questions of a day fit many times over. */
+const ANSWER_CACHE_BYTES = 256 * 1024 * 1024;
+
 function formatOf(request: Request, format: Format | undefined): Format {
   if (format) return format;
   const preferred = request.accepts(['application/json', ARROW_MEDIA_TYPE, CSV_MEDIA_TYPE]);
   return preferred === ARROW_MEDIA_TYPE ? 'arrow' : preferred === CSV_MEDIA_TYPE ? 'csv' : 'json';
-}
-
-function isCalendarDay(day: string): boolean {
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
-}
-
-/** A from/to bound as the first day it covers (from) or the day after the last (to). */
-function dayOf(name: 'from' | 'to', value: string): string {
-  if (value.length === 7) {
-    if (name === 'from') return `${value}-01`;
-    const [year, month] = value.split('-').map(Number) as [number, number];
-    return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  }
-  if (!isCalendarDay(value)) throw new HttpError(400, `invalid ${name}: ${JSON.stringify(value)} (not a calendar day)`);
-  if (name === 'from') return value;
-  return new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /** How the answer names its range: months when it is whole months, else days (both inclusive). */
@@ -123,7 +108,8 @@ function csvNote(row: DownloadRow): string {
   return notes.join('; ');
 }
 
-export async function aggregateRoutes(services: AppServices): Promise<Router> {
+/** @param options.answerCacheBytes the answer cache's budget (0: build every answer, as the benchmark does to measure it). */
+export async function aggregateRoutes(services: AppServices, options: { answerCacheBytes?: number } = {}): Promise<Router> {
   const { db, queries, config, logger } = services;
   const deathMeasures = (await queries.rows(db.connection, 'death_measures')).map((row) => String(row.key));
   // With jobs on, a stale cache (new data since the last refresh) is rebuilt in the background.
@@ -190,32 +176,83 @@ export async function aggregateRoutes(services: AppServices): Promise<Router> {
     });
   });
 
+  // Answers kept per question and data version (server/answer-cache.ts); the size is the budget.
+  const answers = new AnswerCache<CachedQuestion>(options.answerCacheBytes ?? ANSWER_CACHE_BYTES);
+
+  /** The reply to a question as headers and bytes, in any format. */
+  async function render({ query, format, suppress }: CachedQuestion): Promise<{ answer: RenderedAnswer; fromCache: boolean }> {
+    const answer = await service.answer(query, { suppress });
+    const labels = rangeLabels(answer.from, answer.to);
+    const headers: Record<string, string> = { 'Cache-Control': 'no-cache', 'X-Vigil-Data-As-Of': answer.dataAsOf };
+    const fileName = ['vigil', query.source, query.measure, query.geography, query.state, query.unit, query.by, labels.from, labels.to].filter(Boolean).join('-');
+    const notes = [...answer.notes, answer.suppression.note, `Figures as of ${answer.dataAsOf}.`];
+    let body: Buffer;
+    if (format === 'arrow') {
+      const bytes = rowsToArrow(answer.rows, Object.fromEntries(answer.columns.map((c) => [c.name, c.type])));
+      body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      headers['Content-Type'] = ARROW_MEDIA_TYPE;
+    } else if (format === 'csv') {
+      Object.assign(headers, attachmentHeaders(`${fileName}.csv`, notes), { 'Content-Type': `${CSV_MEDIA_TYPE}; charset=utf-8; header=present` });
+      body = Buffer.from(toCsv(answer.columns, answer.rows, csvNote));
+    } else if (format === 'parquet') {
+      const { directory, file } = await writeParquet(db, queries, answer.columns, answer.rows);
+      try {
+        body = await fs.promises.readFile(file);
+      } finally {
+        await fs.promises.rm(directory, { recursive: true, force: true });
+      }
+      Object.assign(headers, attachmentHeaders(`${fileName}.parquet`, notes), { 'Content-Type': PARQUET_MEDIA_TYPE });
+    } else {
+      body = Buffer.from(JSON.stringify(jsonBody(query, labels, answer)));
+      headers['Content-Type'] = 'application/json; charset=utf-8';
+    }
+    return { answer: { headers, body }, fromCache: answer.figuresFrom === 'cache' };
+  }
+
+  const keyOf = ({ query, format, suppress }: CachedQuestion) => JSON.stringify([format, suppress, query]);
+
   router.get('/api/aggregates', async (request, response) => {
     const parameters = parseInput(AGGREGATE_QUERY, request.query);
     const format = formatOf(request, parameters.format);
-    const query = await resolve(parameters);
-    const rows = await service.denseRows(query);
-    if (rows > MAX_ROWS) {
-      throw new HttpError(
-        400,
-        `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
-      );
+    const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
+    const key = keyOf(question);
+    const { current, version } = await service.answerVersion(question.query.source);
+    let answer = current ? answers.get(key, version, question) : undefined;
+    if (!answer) {
+      const rows = await service.denseRows(question.query);
+      if (rows > MAX_ROWS) {
+        throw new HttpError(
+          400,
+          `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
+        );
+      }
+      const rendered = await render(question);
+      answer = rendered.answer;
+      // Only answers counted from a current cache are kept: one counted from the records is as of now.
+      if (rendered.fromCache && current) {
+        answers.set(key, version, answer);
+        warmAfterChange(question.query.source, version);
+      }
     }
-    const suppress = !seesUnsuppressed(principalOf(response));
-    const answer = await service.answer(query, { suppress });
-    const labels = rangeLabels(answer.from, answer.to);
-    response.set('Cache-Control', 'no-cache');
-    response.set('X-Vigil-Data-As-Of', answer.dataAsOf);
-    const fileName = ['vigil', query.source, query.measure, query.geography, query.state, query.unit, query.by, labels.from, labels.to].filter(Boolean).join('-');
-    const notes = [...answer.notes, answer.suppression.note, `Figures as of ${answer.dataAsOf}.`];
-    if (format === 'arrow') sendArrow(response, rowsToArrow(answer.rows, Object.fromEntries(answer.columns.map((c) => [c.name, c.type]))));
-    else if (format === 'csv') sendCsv(response, { fileName: `${fileName}.csv`, columns: answer.columns, rows: answer.rows, notes, noteOf: csvNote });
-    else if (format === 'parquet') await sendParquet(response, db, queries, { fileName: `${fileName}.parquet`, columns: answer.columns, rows: answer.rows, notes });
-    else response.json(jsonBody(query, labels, answer));
+    await answers.send(request, response, key, answer);
   });
 
-  // Until server/app.ts mounts the OpenAPI route itself (see the aggregates README).
-  router.use(openapiRoutes(AGGREGATE_ROUTES));
+  // The first answer under a new data version starts re-answering the questions asked most before it.
+  const warmedVersions = new Map<string, string>();
+  function warmAfterChange(source: AggregateQuery['source'], version: string): void {
+    if (warmedVersions.get(source) === version) return;
+    const first = !warmedVersions.has(source);
+    warmedVersions.set(source, version);
+    if (first) return; // nothing asked before this process started
+    void answers
+      .warm(version, (q) => q.query.source === source, async (q) => {
+        const now = await service.answerVersion(source);
+        if (!now.current || now.version !== version) return null; // the data moved on again
+        const rendered = await render(q);
+        return rendered.fromCache ? { key: keyOf(q), answer: rendered.answer } : null;
+      })
+      .then((built) => logger.debug({ source, version, built }, 'aggregate answers warmed'));
+  }
   return router;
 }
 

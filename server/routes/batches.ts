@@ -26,7 +26,8 @@ import { readBatchReport } from '../../pipeline/ingest/batch-report.ts';
 import { auditRequest } from '../auth/audit-request.ts';
 import { seesBatch, uploadJurisdiction } from '../auth/batch-scope.ts';
 import { principalOf, requireRole, type Principal } from '../auth/principal.ts';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, NO_PARAMETERS } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 
 const ACCEPTED_EXTENSIONS = new Set(['.csv', '.txt', '.ije', '.mor', '.json', '.ndjson', '.jsonl', '.hl7', '.mllp']);
@@ -58,13 +59,76 @@ function byteLimit(limit: number): Transform {
 }
 
 const BATCH_ID = z.string().regex(/^b\d{14}-[0-9a-f]{8}$/, 'not a batch id');
+const BATCH_PATH = z.strictObject({ id: BATCH_ID.describe('the batch id, b<yyyymmddhhmmss>-<8 hex digits>') });
 const UPLOAD_QUERY = z.strictObject({
   // A display name and an extension; control characters would end up in logs and CSV reports.
-  name: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters').default('upload.csv'),
-  async: z.enum(['true', 'false']).default('false'),
-  jurisdiction: z.string().optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters')
+    .default('upload.csv')
+    .describe('the file name for a raw body: its extension says the format (.csv, .ije/.mor, .json/.ndjson, .hl7)'),
+  async: z.enum(['true', 'false']).default('false').describe('true: answer 202 once the file is stored, and load it in the background'),
+  jurisdiction: z.string().optional().describe('the jurisdiction the batch is for (an uploader token of several names one; an admin may name any)').meta({ examples: ['MA'] }),
 });
 const LIST_QUERY = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** For the OpenAPI document (server/openapi.ts). */
+export const BATCH_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/batches',
+    summary: 'Upload a batch of death certificates or ED visits; answers with the per-record report',
+    description:
+      'The file as multipart field "file", or as the raw body (name in ?name=). Formats: the certificate CSV template, IJE mortality, VRDR FHIR JSON, ED CSV/NDJSON feeds, HL7 v2 ADT. ' +
+      'Each record of another jurisdiction than the batch\'s is rejected with its line, id and field. With async=true (or Prefer: respond-async) the answer is 202 with the batch id at once. ' +
+      'Answers are never compressed. Audited (batch.upload).',
+    tags: ['batches'],
+    callers: ['admin', 'uploader'],
+    query: UPLOAD_QUERY,
+    body: { description: 'The file (up to VIGIL_UPLOAD_MAX_BYTES)', mediaTypes: ['multipart/form-data', ...RAW_BODY_TYPES] },
+    responses: {
+      '201': { description: 'Loaded: the batch report (records loaded and rejected, each rejection with line, record id, field and message).' },
+      '200': { description: 'The same file was loaded before: its batch, nothing loaded again.' },
+      '202': { description: 'Accepted (async): { batchId, status: "processing", progress }; GET /api/batches/:id follows it.' },
+      '413': { description: 'The file is larger than the limit.' },
+      '415': { description: 'Not a file type vigil reads.' },
+      '422': { description: 'The file was rejected as a whole (e.g. wrong columns); the report says why.' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/batches',
+    summary: 'Recent batches: every batch for an admin, its own jurisdictions\' for an uploader',
+    tags: ['batches'],
+    callers: ['admin', 'uploader'],
+    query: LIST_QUERY,
+    responses: { '200': { description: '{ batches }' } },
+  },
+  {
+    method: 'get',
+    path: '/api/batches/:id',
+    summary: 'One batch: its report, or its progress while it loads',
+    description: 'Another jurisdiction\'s batch is a 404, exactly as a batch that does not exist.',
+    tags: ['batches'],
+    callers: ['admin', 'uploader'],
+    query: NO_PARAMETERS,
+    pathParameters: BATCH_PATH,
+    responses: { '200': { description: 'The report with the batch\'s jurisdiction and progress.' }, '404': { description: 'No such batch (or not this token\'s).' } },
+  },
+  {
+    method: 'get',
+    path: '/api/batches/:id/errors.csv',
+    summary: 'Every rejected record of a batch as CSV: line, record id, field, message',
+    description: 'Audited (batch.read_errors).',
+    tags: ['batches'],
+    callers: ['admin', 'uploader'],
+    query: NO_PARAMETERS,
+    pathParameters: BATCH_PATH,
+    responses: { '200': { description: 'The errors (Content-Disposition: attachment).', mediaTypes: ['text/csv'] }, '404': { description: 'No such batch (or not this token\'s).' } },
+  },
+];
 
 /**
  * The report as the HTTP API shows it: a batch that failed on the server (not a rejected file)
@@ -191,7 +255,8 @@ export function batchRoutes(services: AppServices): Router {
   });
 
   router.get('/api/batches/:id', requireRole('uploader', 'admin'), async (request, response) => {
-    const { id } = parseInput(z.object({ id: BATCH_ID }), request.params);
+    parseInput(NO_PARAMETERS, request.query);
+    const { id } = parseInput(BATCH_PATH, request.params);
     const jurisdiction = await visibleBatch(principalOf(response), id);
     const report = await readBatchReport(db.connection, id);
     // A finished batch has a report, not progress (the load may still be reading it back).
@@ -203,7 +268,8 @@ export function batchRoutes(services: AppServices): Router {
 
   /** Every rejected record of a batch as CSV (line, record id, field, message), for the office to fix. */
   router.get('/api/batches/:id/errors.csv', requireRole('uploader', 'admin'), async (request, response) => {
-    const { id } = parseInput(z.object({ id: BATCH_ID }), request.params);
+    parseInput(NO_PARAMETERS, request.query);
+    const { id } = parseInput(BATCH_PATH, request.params);
     const jurisdiction = await visibleBatch(principalOf(response), id);
     const rows = await queries.rows(db.connection, 'batch_errors', { batch_id: id });
     await auditRequest(services, response, { action: 'batch.read_errors', target: id, detail: { jurisdiction, errors: rows.length } });

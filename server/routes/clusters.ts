@@ -17,9 +17,9 @@ import type { AppServices } from '../services.ts';
 
 const QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed', 'all']).default('all'),
-  measure: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a death measure or syndrome id (lower case, digits, _)').optional(),
+  measure: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a death measure or syndrome id (lower case, digits, _)').optional().meta({ examples: ['synthetic_opioid'] }),
   max_p: z.coerce.number().gt(0).max(1).default(1),
-  state: z.string().regex(/^\d{2}$/, 'a two-digit state FIPS code').optional(),
+  state: z.string().regex(/^\d{2}$/, 'a two-digit state FIPS code').optional().meta({ examples: ['39'] }),
   run: z.uuid('a detection run id').optional(),
   format: z.enum(['json', 'arrow']).optional(),
 });

@@ -21,10 +21,10 @@ import { combinationProtection, type CombinationCell, type Protection } from '..
 const QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed']).default('deaths'),
   geography: z.enum(['county', 'state', 'nation']).default('nation'),
-  place: z.string().regex(/^(\d{2}|\d{5})$/, 'a state (2-digit) or county (5-digit) FIPS code').optional(),
+  place: z.string().regex(/^(\d{2}|\d{5})$/, 'a state (2-digit) or county (5-digit) FIPS code').optional().meta({ examples: ['39'] }),
   unit: z.enum(['month', 'quarter', 'year']).default('quarter'),
-  from: yearMonth.optional(),
-  to: yearMonth.optional(),
+  from: yearMonth.optional().meta({ examples: ['2024-01'] }),
+  to: yearMonth.optional().meta({ examples: ['2024-03'] }),
   format: z.enum(['json', 'arrow']).optional(),
   view: z.enum(['combinations', 'pairs']).default('combinations'),
 });

@@ -24,9 +24,9 @@ const QUERY = z.strictObject({
     .default('alert,warning')
     .refine((v) => v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), `a comma-separated list of ${STATUSES.join(', ')}`),
   level: z.enum(['county', 'state', 'nation', 'all']).default('all'),
-  syndrome: id.optional(),
-  death_measure: id.optional(),
-  state: z.string().regex(/^\d{2}$/, 'a two-digit state FIPS code').optional(),
+  syndrome: id.optional().meta({ examples: ['fentanyl'] }),
+  death_measure: id.optional().meta({ examples: ['synthetic_opioid'] }),
+  state: z.string().regex(/^\d{2}$/, 'a two-digit state FIPS code').optional().meta({ examples: ['39'] }),
   run: z.uuid('a detection run id').optional(),
   format: z.enum(['json', 'arrow']).optional(),
 });

@@ -15,7 +15,7 @@ import { DeathCodeTable } from '../../pipeline/review/death-codes.ts';
 import { currentLexiconVersion, overlayTerms } from '../../pipeline/review/lexicon-overlay.ts';
 import { approveProposal, createProposal, LEXICON_KINDS, ProposalError, proposalRow, rejectProposal, type LexiconContext } from '../../pipeline/review/proposals.ts';
 import { requireRole } from '../auth/principal.ts';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, NO_PARAMETERS } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 import { actorOf } from './review.ts';
@@ -42,7 +42,7 @@ const ID = z.strictObject({ id: z.string().describe('a proposal id') });
 /** For the OpenAPI document (server/openapi.ts). */
 export const LEXICON_ROUTES: readonly RouteDoc[] = [
   {
-    method: 'get', path: '/api/lexicon', tags: ['lexicon'], callers: ['coder', 'admin', 'epidemiologist'],
+    method: 'get', path: '/api/lexicon', tags: ['lexicon'], callers: ['coder', 'admin', 'epidemiologist'], query: NO_PARAMETERS,
     summary: "The death coder's lexicon version: the committed one plus the approved terms",
     responses: { '200': { description: '{ version, committedVersion, approvedTerms, versions }' } },
   },
@@ -52,23 +52,23 @@ export const LEXICON_ROUTES: readonly RouteDoc[] = [
     responses: { '200': { description: '{ status, proposals }' } },
   },
   {
-    method: 'get', path: '/api/lexicon/proposals/:id', tags: ['lexicon'], callers: ['coder', 'admin'], pathParameters: ID,
+    method: 'get', path: '/api/lexicon/proposals/:id', tags: ['lexicon'], callers: ['coder', 'admin'], pathParameters: ID, query: NO_PARAMETERS,
     summary: 'One term proposal', responses: { '200': { description: 'The proposal.' }, '404': { description: 'No such proposal.' } },
   },
   {
-    method: 'post', path: '/api/lexicon/proposals', tags: ['lexicon'], callers: ['coder', 'admin'],
+    method: 'post', path: '/api/lexicon/proposals', tags: ['lexicon'], callers: ['coder', 'admin'], query: NO_PARAMETERS,
     body: { description: 'The term as written, its WHO ICD-10 code (checked against the code table and the kind), the correction or records it comes from', mediaTypes: ['application/json'], schema: PROPOSAL },
     summary: 'Propose a term for the death lexicon',
     responses: { '201': { description: 'The proposal (pending).' }, '400': { description: 'A bad field, named.' }, '409': { description: 'Already in the lexicon, or already proposed.' } },
   },
   {
-    method: 'post', path: '/api/lexicon/proposals/:id/approve', tags: ['lexicon'], callers: ['admin'], pathParameters: ID,
+    method: 'post', path: '/api/lexicon/proposals/:id/approve', tags: ['lexicon'], callers: ['admin'], pathParameters: ID, query: NO_PARAMETERS,
     body: { description: 'An optional comment', mediaTypes: ['application/json'], schema: DECIDE },
     summary: 'Approve a term: a new lexicon version, then the certificates containing the term are re-coded',
     responses: { '200': { description: '{ proposal, lexiconVersion, recode, ed } (ed: the ED coding version and the term as it reaches the ED coder, or why it does not)' }, '409': { description: 'Already decided.' } },
   },
   {
-    method: 'post', path: '/api/lexicon/proposals/:id/reject', tags: ['lexicon'], callers: ['admin'], pathParameters: ID,
+    method: 'post', path: '/api/lexicon/proposals/:id/reject', tags: ['lexicon'], callers: ['admin'], pathParameters: ID, query: NO_PARAMETERS,
     body: { description: 'An optional comment', mediaTypes: ['application/json'], schema: DECIDE },
     summary: 'Reject a term proposal', responses: { '200': { description: 'The proposal (rejected).' }, '409': { description: 'Already decided.' } },
   },
@@ -96,7 +96,8 @@ export function lexiconRoutes({ db, queries, commitLock, deathCoding, edCoding }
   // The code table reads the committed lexicon the coding source already holds.
   const context: LexiconContext = { db, queries, commitLock, coding, edCoding, deathCodes: () => (deathCodes ??= new DeathCodeTable(coding.baseLexicon())) };
 
-  router.get('/api/lexicon', requireRole('coder', 'admin', 'epidemiologist'), async (_request, response) => {
+  router.get('/api/lexicon', requireRole('coder', 'admin', 'epidemiologist'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     response.json({
       version: await currentLexiconVersion(db.connection, queries),
       committedVersion: committedLexiconVersion(),
@@ -119,6 +120,7 @@ export function lexiconRoutes({ db, queries, commitLock, deathCoding, edCoding }
   });
 
   router.get('/api/lexicon/proposals/:id', requireRole('coder', 'admin'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const id = proposalId(String(request.params.id));
     const proposal = await proposalRow(context, id);
     if (!proposal) throw new HttpError(404, `no term proposal ${id}`);
@@ -127,6 +129,7 @@ export function lexiconRoutes({ db, queries, commitLock, deathCoding, edCoding }
   });
 
   router.post('/api/lexicon/proposals', requireRole('coder', 'admin'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const body = parseInput(PROPOSAL, request.body ?? {});
     const proposal = await mapped(() =>
       createProposal(context, { ...body, kind: body.kind as (typeof LEXICON_KINDS)[number] | undefined }, actorOf(response)),
@@ -135,12 +138,14 @@ export function lexiconRoutes({ db, queries, commitLock, deathCoding, edCoding }
   });
 
   router.post('/api/lexicon/proposals/:id/approve', requireRole('admin'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const id = proposalId(String(request.params.id));
     const { comment } = parseInput(DECIDE, request.body ?? {});
     response.json(await mapped(() => approveProposal(context, id, comment ?? null, actorOf(response))));
   });
 
   router.post('/api/lexicon/proposals/:id/reject', requireRole('admin'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const id = proposalId(String(request.params.id));
     const { comment } = parseInput(DECIDE, request.body ?? {});
     response.json(await mapped(() => rejectProposal(context, id, comment ?? null, actorOf(response))));

@@ -22,7 +22,7 @@ import { listQueue } from '../../pipeline/review/queue.ts';
 import { REASON_KEYS } from '../../pipeline/review/reasons.ts';
 import { auditRecordReadFor } from '../auth/audit-request.ts';
 import { principalOf, requestIdOf, requireRole } from '../auth/principal.ts';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, NO_PARAMETERS } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 
@@ -39,7 +39,7 @@ const QUEUE = z.strictObject({
   source: z.enum(['deaths', 'ed', 'all']).default('all'),
   state: z.enum(['pending', 'accepted', 'corrected', 'all']).default('pending'),
   reason: z.enum(REASON_KEYS).optional(),
-  jurisdiction: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter jurisdiction code such as OH').optional(),
+  jurisdiction: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter jurisdiction code such as OH').optional().meta({ examples: ['OH'] }),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -66,7 +66,7 @@ const AGREEMENT = z.strictObject({
 
 const EMERGING = z.strictObject({
   days: z.coerce.number().int().min(7).max(365).default(28),
-  to: DAY.optional(),
+  to: DAY.optional().meta({ examples: ['2024-04-30'] }),
   minRecent: z.coerce.number().int().min(1).max(1000).default(3),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   examples: z.coerce.number().int().min(0).max(10).default(3),
@@ -86,12 +86,12 @@ export const REVIEW_ROUTES: readonly RouteDoc[] = [
     responses: { '200': { description: '{ total, offset, limit, items }' } },
   },
   {
-    method: 'get', path: '/api/review/items/:id', tags: ['review'], callers: CODERS, pathParameters: ITEM_ID,
+    method: 'get', path: '/api/review/items/:id', tags: ['review'], callers: CODERS, pathParameters: ITEM_ID, query: NO_PARAMETERS,
     summary: 'One review item: the text, the codes, the trace, the reasons, every coding and decision (audited)',
     responses: { '200': { description: 'The item; coding.version names the coding a decision is made on.' }, '404': { description: 'Not (or no longer) under review.' } },
   },
   {
-    method: 'post', path: '/api/review/items/:id/decision', tags: ['review'], callers: CODERS, pathParameters: ITEM_ID,
+    method: 'post', path: '/api/review/items/:id/decision', tags: ['review'], callers: CODERS, pathParameters: ITEM_ID, query: NO_PARAMETERS,
     body: { description: 'accept, or correct: deaths with underlyingCause and multipleCauses (WHO ICD-10), ED visits with codes (ICD-10-CM); a correction needs a comment', mediaTypes: ['application/json'], schema: DECISION },
     summary: 'Accept or correct a coding; a correction is a new coding version, the automated one stays',
     responses: {
@@ -156,6 +156,7 @@ export function reviewRoutes({ db, queries, commitLock, deathCoding }: AppServic
   });
 
   router.get('/api/review/items/:id', coders, async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const ref = itemRef(String(request.params.id));
     const item = await readItem(db.connection, queries, ref);
     if (!item) throw new HttpError(404, `no review item ${request.params.id}: the record is not flagged for review, or is no longer its certificate's or visit's current version`);
@@ -164,6 +165,7 @@ export function reviewRoutes({ db, queries, commitLock, deathCoding }: AppServic
   });
 
   router.post('/api/review/items/:id/decision', coders, async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const ref = itemRef(String(request.params.id));
     const body = parseInput(DECISION, request.body ?? {});
     if (body.decision === 'correct') {

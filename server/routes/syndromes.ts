@@ -16,7 +16,8 @@ import { recodeStaleEd } from '../../pipeline/jobs/recode-ed.ts';
 import { addDefinitionVersion, listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
 import { auditRequest } from '../auth/audit-request.ts';
 import { principalOf, requireRole } from '../auth/principal.ts';
-import { HttpError, parseInput } from '../errors.ts';
+import { HttpError, parseInput, NO_PARAMETERS } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 
 const PART = z.string().min(1).max(20_000).optional();
@@ -33,15 +34,44 @@ const DEFINITION = z.strictObject({
   exclusions: PART,
 });
 
+
+/** For the OpenAPI document (server/openapi.ts). */
+export const SYNDROME_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/syndromes',
+    summary: 'ED syndrome definitions: every version, built-in and users\' own, and which is active',
+    tags: ['syndromes'],
+    callers: ['public', 'admin', 'uploader', 'coder', 'epidemiologist'],
+    query: NO_PARAMETERS,
+    responses: { '200': { description: '{ definitions }: each with id, version, name, description, its parts, active, builtin, created_at, created_by.' } },
+  },
+  {
+    method: 'post',
+    path: '/api/syndromes',
+    summary: 'Add a version of a syndrome definition (ESSENCE free-text syntax) and make it active',
+    description:
+      'A new id starts at version 1. Every ED visit loaded from then on is evaluated against it, and the visits already loaded are re-evaluated in the background (a recode run). ' +
+      'A query that does not parse is a 400 naming the position. Audited (syndrome.define).',
+    tags: ['syndromes'],
+    callers: ['admin'],
+    query: NO_PARAMETERS,
+    body: { description: 'The definition: id, name, and its query or parts', mediaTypes: ['application/json'], schema: DEFINITION },
+    responses: { '201': { description: '{ id, version, active: true, reevaluation: "started" }' } },
+  },
+];
+
 export function syndromeRoutes(services: AppServices): Router {
   const { db, edCoding, commitLock, logger } = services;
   const router = Router();
-  router.get('/api/syndromes', async (_request, response) => {
+  router.get('/api/syndromes', async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     response.json({ definitions: await listDefinitions(db.connection) });
   });
 
   // The body is parsed by app.ts's JSON parser (1 MB); every part is capped by the schema.
   router.post('/api/syndromes', requireRole('admin'), async (request, response) => {
+    parseInput(NO_PARAMETERS, request.query);
     const input = parseInput(DEFINITION, request.body ?? {});
     const candidate = { ...input, version: 1, active: true } as SyndromeDefinitionInput;
     const errors = validateDefinition(candidate).filter((issue) => issue.severity === 'error');

@@ -162,7 +162,7 @@ export function parseRecord(raw: Record<string, unknown>, coding: Record<string,
     codes: Array.isArray(codes) ? codes.map(String) : [],
     entityAxis: list(field('entityAxis', 'entity_axis'), (e) => ({ line: Number(e['line']), position: Number(e['position']), code: String(e['code']), text: String(e['text'] ?? '') })),
     drugs: list(field('drugs', 'drugs'), (d) => ({ name: String(d['name']), code: String(d['code']) })),
-    syndromes: Array.isArray(coding['syndromes']) ? (coding['syndromes'] as unknown[]).map(String) : [],
+    syndromes: Array.isArray(coding['syndromes']) ? (coding['syndromes'] as unknown[]).map(String) : Array.isArray(raw['syndromes']) ? (raw['syndromes'] as unknown[]).map(String) : [],
     trace: list(field('trace', 'trace'), (t) => ({ rule: String(t['rule'] ?? ''), detail: String(t['detail'] ?? '') })),
     reviewReasons: reasons.length ? reasons : Array.isArray(coding['reviewReasons']) ? (coding['reviewReasons'] as unknown[]).map(String) : Array.isArray(review?.reasons) ? review.reasons.map(String) : [],
   };

@@ -134,6 +134,17 @@ export class AggregateService {
   }
 
   /** Rows the answer could have at most (every place × period × stratum), checked before any counting. */
+  /**
+   * What an answer about `source` depends on besides the question: the records and codings (the
+   * cache's data version) and the populations. `current` is false while the cache lags the records
+   * (answers are then counted from the records, with data_as_of = now, and are not worth keeping).
+   */
+  async answerVersion(source: Source): Promise<{ current: boolean; version: string }> {
+    const status = await this.cacheStatus(source);
+    await this.syncPopulations();
+    return { current: status.current, version: `${status.dataVersion}|${this.populationVersion}` };
+  }
+
   async denseRows(query: AggregateQuery): Promise<number> {
     await this.syncPopulations();
     const { states, countiesByState } = await this.loadGeographies();
