@@ -14,8 +14,10 @@
  *
  * Prints: load and refresh times; per endpoint variant p50/p95 latency over --requests sequential
  * requests (after warm-up; the first, cold request separately) against the real server (`startServer`,
- * rate limits and all: requests come from rotating loopback addresses, as many clients would);
- * then throughput with 32 concurrent connections using wrk, against the same routes mounted
+ * rate limits and all: requests come from rotating loopback addresses, as many clients would), where
+ * a repeated question is served from the answer cache (server/answer-cache.ts) and only the cold
+ * request builds it; the same variants with the answer cache off (every request counts, suppresses
+ * and serialises: what a question costs the first time after each refresh); then throughput with 32 concurrent connections using wrk, against the same routes mounted
  * without the per-address rate limit (one address is allowed 1,200 requests a minute, which wrk
  * would exhaust in a second); and the machine.
  */

@@ -15,13 +15,13 @@ import { AnswerCache } from '../server/answer-cache.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 /** A GET with exactly these headers; the body as sent (not decoded). */
-function raw(url: string, headers: Record<string, string>): Promise<{ status: number; encoding: string | undefined; bytes: Buffer }> {
+function raw(url: string, headers: Record<string, string>): Promise<{ status: number; encoding: string | undefined; kept: string | undefined; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, encoding: response.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, encoding: response.headers['content-encoding'], kept: response.headers['x-vigil-answer'] as string | undefined, bytes: Buffer.concat(chunks) }));
       })
       .on('error', reject);
   });
@@ -99,6 +99,16 @@ describe('GET /api/aggregates through the answer cache', () => {
     expect(gzipped.bytes.length).toBeLessThan(body.length / 3);
     expect(zlib.gunzipSync(gzipped.bytes).equals(body)).toBe(true);
     expect(JSON.parse(body.toString()).figures_from).toBe('cache');
+  });
+
+  it('answers the same question for the other measures ahead, in the background', async () => {
+    const ask = (measure: string) => raw(url().replace('measure=all_overdose', `measure=${measure}`).replace('unit=month', 'unit=year'), {});
+    expect((await ask('all_overdose')).kept).toBe('built');
+    // Asked once only (a request for it would build it itself): time for the background, no request meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const sibling = await ask('heroin');
+    expect(sibling.status).toBe(200);
+    expect(sibling.kept).toBe('kept');
   });
 
   it('never serves a kept answer after the data changes', async () => {

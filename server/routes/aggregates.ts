@@ -88,6 +88,9 @@ interface CachedQuestion {
 /** Bytes of rendered answers kept (server/answer-cache.ts): the dashboard's questions of a day fit many times over. */
 const ANSWER_CACHE_BYTES = 256 * 1024 * 1024;
 
+/** Answers to other measures' versions of the questions asked, built ahead per data version (about 50-250 ms each). */
+const ANTICIPATED_PER_VERSION = 96;
+
 function formatOf(request: Request, format: Format | undefined): Format {
   if (format) return format;
   const preferred = request.accepts(['application/json', ARROW_MEDIA_TYPE, CSV_MEDIA_TYPE]);
@@ -211,31 +214,99 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
 
   const keyOf = ({ query, format, suppress }: CachedQuestion) => JSON.stringify([format, suppress, query]);
 
-  router.get('/api/aggregates', async (request, response) => {
-    const parameters = parseInput(AGGREGATE_QUERY, request.query);
-    const format = formatOf(request, parameters.format);
-    const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
-    const key = keyOf(question);
-    const { current, version } = await service.answerVersion(question.query.source);
-    let answer = current ? answers.get(key, version, question) : undefined;
-    if (!answer) {
-      const rows = await service.denseRows(question.query);
-      if (rows > MAX_ROWS) {
-        throw new HttpError(
-          400,
-          `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
-        );
-      }
-      const rendered = await render(question);
-      answer = rendered.answer;
-      // Only answers counted from a current cache are kept: one counted from the records is as of now.
-      if (rendered.fromCache && current) {
-        answers.set(key, version, answer);
-        warmAfterChange(question.query.source, version);
-      }
+  // One build per question and version at a time: a request for an answer being built (by another
+  // request or in the background) waits for that build.
+  const building = new Map<string, Promise<{ answer: RenderedAnswer; fromCache: boolean }>>();
+  const build = (question: CachedQuestion, key: string, version: string) => {
+    const id = `${version}\0${key}`;
+    let pending = building.get(id);
+    if (!pending) {
+      pending = render(question).finally(() => building.delete(id));
+      building.set(id, pending);
     }
-    await answers.send(request, response, key, answer);
+    return pending;
+  };
+  let foreground = 0;
+
+  router.get('/api/aggregates', async (request, response) => {
+    foreground++;
+    try {
+      const parameters = parseInput(AGGREGATE_QUERY, request.query);
+      const format = formatOf(request, parameters.format);
+      const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
+      const key = keyOf(question);
+      const { current, version } = await service.answerVersion(question.query.source);
+      let answer = current ? answers.get(key, version, question) : undefined;
+      // Says whether the answer was kept from before or built for this request (for a benchmark, or a puzzled operator).
+      response.set('X-Vigil-Answer', answer ? 'kept' : 'built');
+      if (!answer) {
+        const rows = await service.denseRows(question.query);
+        if (rows > MAX_ROWS) {
+          throw new HttpError(
+            400,
+            `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
+          );
+        }
+        const rendered = await build(question, key, version);
+        answer = rendered.answer;
+        // Only answers counted from a current cache are kept: one counted from the records is as of now.
+        if (rendered.fromCache && current) {
+          answers.set(key, version, answer);
+          warmAfterChange(question.query.source, version);
+          if (format === 'json' || format === 'arrow') {
+            // Background work: a failure (the database closing under it, say) is logged, never thrown.
+            anticipate(question, version).catch((error: unknown) => logger.debug({ err: error }, 'anticipating aggregate answers stopped'));
+          }
+        }
+      }
+      await answers.send(request, response, key, answer);
+    } finally {
+      foreground--;
+    }
   });
+
+  // Someone who asks about one measure asks about the others next (the dashboard's measure picker):
+  // the same question for every other measure of its source is answered in the background, one at
+  // a time and only while no request is waiting, at most ANTICIPATED_PER_VERSION per data version.
+  const anticipated = new Map<string, Set<string>>();
+  const queue: { question: CachedQuestion; key: string; version: string }[] = [];
+  let pumping = false;
+  async function anticipate(question: CachedQuestion, version: string): Promise<void> {
+    if (!answers.enabled) return;
+    let done = anticipated.get(version);
+    if (!done) {
+      anticipated.set(version, (done = new Set()));
+      for (const old of anticipated.keys()) if (anticipated.size > 4) anticipated.delete(old);
+    }
+    const measures = question.query.source === 'deaths' ? deathMeasures : (await activeSyndromes()).map((s) => s.id);
+    for (const measure of measures) {
+      const sibling = { ...question, query: { ...question.query, measure } };
+      const key = keyOf(sibling);
+      if (measure === question.query.measure || done.has(key) || done.size >= ANTICIPATED_PER_VERSION) continue;
+      done.add(key);
+      queue.push({ question: sibling, key, version });
+    }
+    if (pumping) return;
+    pumping = true;
+    try {
+      // A failure here (the database closing under it) stops the pump; the rest are dropped.
+      while (queue.length > 0) {
+        while (foreground > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        const next = queue.shift()!;
+        const now = await service.answerVersion(next.question.query.source);
+        if (!now.current || now.version !== next.version || answers.get(next.key, next.version, next.question, { count: false })) continue;
+        try {
+          const rendered = await build(next.question, next.key, next.version);
+          if (rendered.fromCache) answers.set(next.key, next.version, rendered.answer);
+        } catch (error) {
+          logger.debug({ err: error }, 'an anticipated aggregate answer failed'); // its asker will get the error
+        }
+      }
+    } finally {
+      pumping = false;
+      queue.length = 0;
+    }
+  }
 
   // The first answer under a new data version starts re-answering the questions asked most before it.
   const warmedVersions = new Map<string, string>();
