@@ -38,6 +38,7 @@ import { createToken } from '../pipeline/store/tokens.ts';
 import { authenticate } from '../server/auth/authenticate.ts';
 import { errorHandler, notFound } from '../server/errors.ts';
 import { aggregateRoutes } from '../server/routes/aggregates.ts';
+import { BackgroundWork } from '../server/background.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription } from './machine.ts';
 
@@ -242,12 +243,14 @@ async function main(): Promise<void> {
     // Throughput, and latency with every answer built: the same routes and middleware but the
     // per-address rate limit (wrk's 32 connections from one address would meet it), once with the
     // answer cache off (every request counts, suppresses and serialises) and once as served.
+    // Stopped before the database closes (answers built ahead run in it).
+    const background = new BackgroundWork(runtime.logger);
     const appWith = async (answerCacheBytes: number | undefined) => {
       const app = express();
       app.set('query parser', 'simple');
       app.use(helmet());
       app.use('/api/', authenticate(runtime));
-      app.use(await aggregateRoutes({ ...runtime, dashboardDir: null }, answerCacheBytes === undefined ? {} : { answerCacheBytes }));
+      app.use(await aggregateRoutes({ ...runtime, dashboardDir: null }, { background, ...(answerCacheBytes === undefined ? {} : { answerCacheBytes }) }));
       app.use(notFound);
       app.use(errorHandler(runtime.logger));
       return app;
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
     }
     listener.closeAllConnections(); // wrk's keep-alive connections would hold the process open
     listener.close();
+    await background.stop();
     log(`\nmachine: ${machineDescription()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     runtime.close();

@@ -18,6 +18,7 @@ import { compression } from './compression.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { RouteDoc } from './openapi.ts';
 import { AGGREGATE_ROUTES, aggregateRoutes } from './routes/aggregates.ts';
+import { BackgroundWork } from './background.ts';
 import { ALERT_ROUTES, alertRoutes } from './routes/alerts.ts';
 import { AUDIT_ROUTES, auditRoutes } from './routes/audit.ts';
 import { BATCH_ROUTES, batchRoutes } from './routes/batches.ts';
@@ -77,7 +78,10 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.use(healthRoutes(services));
   app.use(sessionRoutes());
   app.use(openapiRoutes(API_ROUTES));
-  app.use(await aggregateRoutes(services));
+  // Work between requests (answers warmed after a data change), stopped before the database closes (start.ts).
+  const background = new BackgroundWork(services.logger);
+  app.locals['background'] = background;
+  app.use(await aggregateRoutes(services, { background }));
   app.use(batchRoutes(services));
   app.use(jobRoutes(services));
   app.use(alertRoutes(services));

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildDashboard } from '../dashboard/build.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import { createApp } from './app.ts';
+import type { BackgroundWork } from './background.ts';
 
 export interface RunningServer {
   url: string;
@@ -24,10 +25,13 @@ export async function startServer(runtime: Runtime, options: { port?: number; ho
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      // Nothing the server started on its own may still be querying when the caller closes the database.
+      await (app.locals['background'] as BackgroundWork).stop();
+    },
   };
 }

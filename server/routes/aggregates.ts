@@ -16,20 +16,23 @@ import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
 import { ARROW_MEDIA_TYPE, rowsToArrow } from '../arrow.ts';
 import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
 import { AnswerCache, type RenderedAnswer } from '../answer-cache.ts';
+import { BackgroundWork } from '../background.ts';
 import { attachmentHeaders, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE, toCsv, writeParquet, type DownloadRow } from '../downloads.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
 import { boundParameter, dayOf } from './period-bounds.ts';
 
+/** A death measure key or an ED syndrome id, as /api/meta lists them (also the line list's). */
+export const MEASURE_PARAMETER = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a measure key (deaths) or syndrome id (ed), as /api/meta lists them')
+  .optional()
+  .meta({ examples: ['all_overdose'] });
+
 export const AGGREGATE_QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed']).default('deaths').describe('deaths (certificates) or ed (emergency-department visits)'),
-  measure: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a measure key (deaths) or syndrome id (ed), as /api/meta lists them')
-    .optional()
-    .describe('a death measure (default all_overdose) or an active ED syndrome id (default all_drug); see /api/meta')
-    .meta({ examples: ['all_overdose'] }),
+  measure: MEASURE_PARAMETER.describe('a death measure (default all_overdose) or an active ED syndrome id (default all_drug); see /api/meta'),
   geography: z.enum(['county', 'state', 'nation']).default('county').describe('by county of residence, state, or the nation'),
   state: z.string().regex(/^\d{2}$/, 'a 2-digit state FIPS code').optional().describe('only this state (2-digit FIPS): its counties, or its own row').meta({ examples: ['39'] }),
   unit: z.enum(UNITS).default('month').describe('day, MMWR week, month, year, 12mo (12 months ending in each month, NCHS VSRR) or total (the range as one period)'),
@@ -88,8 +91,6 @@ interface CachedQuestion {
 /** Bytes of rendered answers kept (server/answer-cache.ts): the dashboard's questions of a day fit many times over. */
 const ANSWER_CACHE_BYTES = 256 * 1024 * 1024;
 
-/** Answers to other measures' versions of the questions asked, built ahead per data version (about 50-250 ms each). */
-const ANTICIPATED_PER_VERSION = 96;
 
 function formatOf(request: Request, format: Format | undefined): Format {
   if (format) return format;
@@ -112,7 +113,11 @@ function csvNote(row: DownloadRow): string {
 }
 
 /** @param options.answerCacheBytes the answer cache's budget (0: build every answer, as the benchmark does to measure it). */
-export async function aggregateRoutes(services: AppServices, options: { answerCacheBytes?: number } = {}): Promise<Router> {
+/**
+ * @param options.background where answers are warmed after a data change (the app's, which closing
+ *   the server stops); a fresh one otherwise.
+ */
+export async function aggregateRoutes(services: AppServices, options: { answerCacheBytes?: number; background?: BackgroundWork } = {}): Promise<Router> {
   const { db, queries, config, logger } = services;
   const deathMeasures = (await queries.rows(db.connection, 'death_measures')).map((row) => String(row.key));
   // With jobs on, a stale cache (new data since the last refresh) is rebuilt in the background.
@@ -181,6 +186,10 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
 
   // Answers kept per question and data version (server/answer-cache.ts); the size is the budget.
   const answers = new AnswerCache<CachedQuestion>(options.answerCacheBytes ?? ANSWER_CACHE_BYTES);
+  const background = options.background ?? new BackgroundWork(logger);
+  // Work of its own (answers warmed after a data change) only in a process that does any (VIGIL_JOBS_ENABLED),
+  // as with the background refresh above.
+  const warmsOnItsOwn = config.jobs.enabled;
 
   /** The reply to a question as headers and bytes, in any format. */
   async function render({ query, format, suppress }: CachedQuestion): Promise<{ answer: RenderedAnswer; fromCache: boolean }> {
@@ -253,10 +262,6 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
         if (rendered.fromCache && current) {
           answers.set(key, version, answer);
           warmAfterChange(question.query.source, version);
-          if (format === 'json' || format === 'arrow') {
-            // Background work: a failure (the database closing under it, say) is logged, never thrown.
-            anticipate(question, version).catch((error: unknown) => logger.debug({ err: error }, 'anticipating aggregate answers stopped'));
-          }
         }
       }
       await answers.send(request, response, key, answer);
@@ -265,64 +270,23 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     }
   });
 
-  // Someone who asks about one measure asks about the others next (the dashboard's measure picker):
-  // the same question for every other measure of its source is answered in the background, one at
-  // a time and only while no request is waiting, at most ANTICIPATED_PER_VERSION per data version.
-  const anticipated = new Map<string, Set<string>>();
-  const queue: { question: CachedQuestion; key: string; version: string }[] = [];
-  let pumping = false;
-  async function anticipate(question: CachedQuestion, version: string): Promise<void> {
-    if (!answers.enabled) return;
-    let done = anticipated.get(version);
-    if (!done) {
-      anticipated.set(version, (done = new Set()));
-      for (const old of anticipated.keys()) if (anticipated.size > 4) anticipated.delete(old);
-    }
-    const measures = question.query.source === 'deaths' ? deathMeasures : (await activeSyndromes()).map((s) => s.id);
-    for (const measure of measures) {
-      const sibling = { ...question, query: { ...question.query, measure } };
-      const key = keyOf(sibling);
-      if (measure === question.query.measure || done.has(key) || done.size >= ANTICIPATED_PER_VERSION) continue;
-      done.add(key);
-      queue.push({ question: sibling, key, version });
-    }
-    if (pumping) return;
-    pumping = true;
-    try {
-      // A failure here (the database closing under it) stops the pump; the rest are dropped.
-      while (queue.length > 0) {
-        while (foreground > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-        const next = queue.shift()!;
-        const now = await service.answerVersion(next.question.query.source);
-        if (!now.current || now.version !== next.version || answers.get(next.key, next.version, next.question, { count: false })) continue;
-        try {
-          const rendered = await build(next.question, next.key, next.version);
-          if (rendered.fromCache) answers.set(next.key, next.version, rendered.answer);
-        } catch (error) {
-          logger.debug({ err: error }, 'an anticipated aggregate answer failed'); // its asker will get the error
-        }
-      }
-    } finally {
-      pumping = false;
-      queue.length = 0;
-    }
-  }
-
   // The first answer under a new data version starts re-answering the questions asked most before it.
   const warmedVersions = new Map<string, string>();
   function warmAfterChange(source: AggregateQuery['source'], version: string): void {
-    if (warmedVersions.get(source) === version) return;
+    if (!warmsOnItsOwn || warmedVersions.get(source) === version) return;
     const first = !warmedVersions.has(source);
     warmedVersions.set(source, version);
     if (first) return; // nothing asked before this process started
-    void answers
-      .warm(version, (q) => q.query.source === source, async (q) => {
+    background.run('warm aggregate answers', async () => {
+      const built = await answers.warm(version, (q) => q.query.source === source, async (q) => {
+        if (background.stopping) return null;
         const now = await service.answerVersion(source);
         if (!now.current || now.version !== version) return null; // the data moved on again
         const rendered = await render(q);
         return rendered.fromCache ? { key: keyOf(q), answer: rendered.answer } : null;
-      })
-      .then((built) => logger.debug({ source, version, built }, 'aggregate answers warmed'));
+      });
+      logger.debug({ source, version, built }, 'aggregate answers warmed');
+    });
   }
   return router;
 }

@@ -23,18 +23,14 @@ import { requireRole } from '../auth/principal.ts';
 import { HttpError, parseInput } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
+import { MEASURE_PARAMETER } from './aggregates.ts';
 import { boundParameter, dayRange } from './period-bounds.ts';
 
 export const MAX_RECORDS = 1000;
 
 export const RECORD_QUERY = z.strictObject({
   source: z.enum(['deaths', 'ed']).default('deaths').describe('deaths (certificates) or ed (emergency-department visits)'),
-  measure: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a measure key (deaths) or syndrome id (ed), as /api/meta lists them')
-    .optional()
-    .describe('a death measure (default all_overdose) or an active ED syndrome id (default all_drug), as in /api/aggregates')
-    .meta({ examples: ['all_overdose'] }),
+  measure: MEASURE_PARAMETER.describe('a death measure (default all_overdose) or an active ED syndrome id (default all_drug), as in /api/aggregates'),
   geography: z
     .string({ error: 'required: the place, US (the nation), a 2-digit state or a 5-digit county FIPS code' })
     .regex(/^(US|\d{2}|\d{5})$/, 'US (the nation), a 2-digit state or a 5-digit county FIPS code')
