@@ -59,16 +59,11 @@ export class AnswerCache<Q> {
     return this.maxBytes > 0;
   }
 
-  /**
-   * The answer to `key` under `version`, or undefined; counts the question either way, unless
-   * `count: false` (the server looking, not a client asking).
-   */
-  get(key: string, version: string, question: Q, options: { count?: boolean } = {}): RenderedAnswer | undefined {
+  /** The answer to `key` under `version`, or undefined; counts the question either way. */
+  get(key: string, version: string, question: Q): RenderedAnswer | undefined {
     if (!this.enabled) return undefined;
     const seen = this.popularity.get(key);
-    if (options.count === false) {
-      // Looking only.
-    } else if (seen) seen.asked++;
+    if (seen) seen.asked++;
     else {
       if (this.popularity.size >= MAX_QUESTIONS_COUNTED) this.forgetRareQuestions();
       this.popularity.set(key, { question, asked: 1 });

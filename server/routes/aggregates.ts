@@ -224,7 +224,7 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
   const keyOf = ({ query, format, suppress }: CachedQuestion) => JSON.stringify([format, suppress, query]);
 
   // One build per question and version at a time: a request for an answer being built (by another
-  // request or in the background) waits for that build.
+  // request, or by the warming after a data change) waits for that build.
   const building = new Map<string, Promise<{ answer: RenderedAnswer; fromCache: boolean }>>();
   const build = (question: CachedQuestion, key: string, version: string) => {
     const id = `${version}\0${key}`;
@@ -235,39 +235,33 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     }
     return pending;
   };
-  let foreground = 0;
 
   router.get('/api/aggregates', async (request, response) => {
-    foreground++;
-    try {
-      const parameters = parseInput(AGGREGATE_QUERY, request.query);
-      const format = formatOf(request, parameters.format);
-      const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
-      const key = keyOf(question);
-      const { current, version } = await service.answerVersion(question.query.source);
-      let answer = current ? answers.get(key, version, question) : undefined;
-      // Says whether the answer was kept from before or built for this request (for a benchmark, or a puzzled operator).
-      response.set('X-Vigil-Answer', answer ? 'kept' : 'built');
-      if (!answer) {
-        const rows = await service.denseRows(question.query);
-        if (rows > MAX_ROWS) {
-          throw new HttpError(
-            400,
-            `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
-          );
-        }
-        const rendered = await build(question, key, version);
-        answer = rendered.answer;
-        // Only answers counted from a current cache are kept: one counted from the records is as of now.
-        if (rendered.fromCache && current) {
-          answers.set(key, version, answer);
-          warmAfterChange(question.query.source, version);
-        }
+    const parameters = parseInput(AGGREGATE_QUERY, request.query);
+    const format = formatOf(request, parameters.format);
+    const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
+    const key = keyOf(question);
+    const { current, version } = await service.answerVersion(question.query.source);
+    let answer = current ? answers.get(key, version, question) : undefined;
+    // Says whether the answer was kept from before or built for this request (for a benchmark, or a puzzled operator).
+    response.set('X-Vigil-Answer', answer ? 'kept' : 'built');
+    if (!answer) {
+      const rows = await service.denseRows(question.query);
+      if (rows > MAX_ROWS) {
+        throw new HttpError(
+          400,
+          `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
+        );
       }
-      await answers.send(request, response, key, answer);
-    } finally {
-      foreground--;
+      const rendered = await build(question, key, version);
+      answer = rendered.answer;
+      // Only answers counted from a current cache are kept: one counted from the records is as of now.
+      if (rendered.fromCache && current) {
+        answers.set(key, version, answer);
+        warmAfterChange(question.query.source, version);
+      }
     }
+    await answers.send(request, response, key, answer);
   });
 
   // The first answer under a new data version starts re-answering the questions asked most before it.
@@ -282,8 +276,9 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
         if (background.stopping) return null;
         const now = await service.answerVersion(source);
         if (!now.current || now.version !== version) return null; // the data moved on again
-        const rendered = await render(q);
-        return rendered.fromCache ? { key: keyOf(q), answer: rendered.answer } : null;
+        const key = keyOf(q);
+        const rendered = await build(q, key, version);
+        return rendered.fromCache ? { key, answer: rendered.answer } : null;
       });
       logger.debug({ source, version, built }, 'aggregate answers warmed');
     });
