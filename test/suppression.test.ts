@@ -1,6 +1,6 @@
 /**
  * Small-number suppression. The central check is an attacker: from the shown cells and totals it
- * solves the table's row and column equations (Gaussian elimination) and reports every suppressed
+ * solves the table's row and column equations (Gaussian elimination, test/helpers/suppression-attacker.ts) and reports every suppressed
  * cell whose value the equations determine. It is independent of suppressTable's graph reasoning.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   type TableSuppression,
   UnprotectableTableError,
 } from '../pipeline/stats/rates/suppression.ts';
+import { determinedUnknowns, sumEquation, type Equation } from './helpers/suppression-attacker.ts';
 
 /** Mulberry32, a seeded generator for the random tables (fixtures must be seeded). */
 function mulberry32(seed: number): () => number {
@@ -26,86 +27,42 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-interface Unknown {
-  label: string;
-  value: number;
-  hiddenBySuppression: boolean;
-}
-
 /**
- * What a reader can solve for. Unknowns: suppressed cells and totals, plus totals the table does not
- * show. Equations: each row sums to its total, each column to its total, the row totals and the
- * column totals to the grand total. Returns the labels of suppressed values the equations determine,
- * with the value solved (which must equal the true one).
+ * What a reader can solve for, by the attacker of test/helpers/suppression-attacker.ts. Unknowns:
+ * suppressed cells and totals, plus totals the table does not show. Equations: each row sums to
+ * its total, each column to its total, the row totals and the column totals to the grand total.
+ * Returns the labels of suppressed values the equations determine, with the value solved (which
+ * must equal the true one).
  */
 function recoverable(input: SuppressionTableInput, result: TableSuppression): { label: string; solved: number; actual: number }[] {
   const { cells } = input;
-  const rows = cells.length;
-  const columns = cells[0]!.length;
   const show = { rowTotals: true, columnTotals: true, grandTotal: true, ...input.show };
   const rowTotal = cells.map((row) => row.reduce((s, v) => s + v, 0));
   const columnTotal = cells[0]!.map((_, c) => cells.reduce((s, row) => s + row[c]!, 0));
   const grand = rowTotal.reduce((s, v) => s + v, 0);
 
-  const unknowns: Unknown[] = [];
-  const index = new Map<string, number>();
+  const known = new Map<string, number>();
+  const hidden = new Map<string, number>();
+  const suppressed = new Set<string>();
   const consider = (label: string, value: number, reason: SuppressionReason, shown: boolean) => {
-    if (reason !== null || !shown) {
-      index.set(label, unknowns.length);
-      unknowns.push({ label, value, hiddenBySuppression: reason !== null });
-    }
+    if (reason !== null) suppressed.add(label);
+    (reason !== null || !shown ? hidden : known).set(label, value);
   };
   cells.forEach((row, r) => row.forEach((v, c) => consider(`cell ${r},${c}`, v, result.cells[r]![c]!, true)));
   rowTotal.forEach((v, r) => consider(`row total ${r}`, v, result.rowTotals[r]!, show.rowTotals));
   columnTotal.forEach((v, c) => consider(`column total ${c}`, v, result.columnTotals[c]!, show.columnTotals));
   consider('grand total', grand, result.grandTotal, show.grandTotal);
 
-  // Each equation: Σ coefficient·term = 0 over its terms; known terms move to the right-hand side.
-  const equations: { label: string; coefficient: number; value: number }[][] = [];
-  for (let r = 0; r < rows; r++) {
-    equations.push([...cells[r]!.map((v, c) => ({ label: `cell ${r},${c}`, coefficient: 1, value: v })), { label: `row total ${r}`, coefficient: -1, value: rowTotal[r]! }]);
-  }
-  for (let c = 0; c < columns; c++) {
-    equations.push([...cells.map((row, r) => ({ label: `cell ${r},${c}`, coefficient: 1, value: row[c]! })), { label: `column total ${c}`, coefficient: -1, value: columnTotal[c]! }]);
-  }
-  equations.push([...rowTotal.map((v, r) => ({ label: `row total ${r}`, coefficient: 1, value: v })), { label: 'grand total', coefficient: -1, value: grand }]);
-  equations.push([...columnTotal.map((v, c) => ({ label: `column total ${c}`, coefficient: 1, value: v })), { label: 'grand total', coefficient: -1, value: grand }]);
-
-  const n = unknowns.length;
-  const matrix = equations.map((terms) => {
-    const row = new Array<number>(n + 1).fill(0);
-    for (const term of terms) {
-      const i = index.get(term.label);
-      if (i === undefined) row[n]! -= term.coefficient * term.value;
-      else row[i]! += term.coefficient;
-    }
-    return row;
-  });
-  // Reduced row echelon form with partial pivoting.
-  const pivotRowOf = new Array<number>(n).fill(-1);
-  let rank = 0;
-  for (let col = 0; col < n && rank < matrix.length; col++) {
-    let best = rank;
-    for (let r = rank + 1; r < matrix.length; r++) if (Math.abs(matrix[r]![col]!) > Math.abs(matrix[best]![col]!)) best = r;
-    if (Math.abs(matrix[best]![col]!) < 1e-9) continue;
-    [matrix[rank], matrix[best]] = [matrix[best]!, matrix[rank]!];
-    const pivot = matrix[rank]![col]!;
-    for (let k = 0; k <= n; k++) matrix[rank]![k]! /= pivot;
-    for (let r = 0; r < matrix.length; r++) {
-      if (r === rank) continue;
-      const factor = matrix[r]![col]!;
-      if (factor !== 0) for (let k = 0; k <= n; k++) matrix[r]![k]! -= factor * matrix[rank]![k]!;
-    }
-    pivotRowOf[col] = rank++;
-  }
-  const found: { label: string; solved: number; actual: number }[] = [];
-  unknowns.forEach((unknown, col) => {
-    if (!unknown.hiddenBySuppression || pivotRowOf[col] === -1) return;
-    const row = matrix[pivotRowOf[col]!]!;
-    // Determined iff its pivot row involves no other unknown (a free variable would change it).
-    if (row.every((v, k) => k === n || k === col || Math.abs(v) < 1e-9)) found.push({ label: unknown.label, solved: row[n]!, actual: unknown.value });
-  });
-  return found;
+  const cellKey = (r: number, c: number) => `cell ${r},${c}`;
+  const equations: Equation[] = [
+    ...cells.map((row, r) => sumEquation(row.map((_, c) => cellKey(r, c)), `row total ${r}`)),
+    ...cells[0]!.map((_, c) => sumEquation(cells.map((_, r) => cellKey(r, c)), `column total ${c}`)),
+    sumEquation(rowTotal.map((_, r) => `row total ${r}`), 'grand total'),
+    sumEquation(columnTotal.map((_, c) => `column total ${c}`), 'grand total'),
+  ];
+  return determinedUnknowns({ known, hidden, equations })
+    .filter((leak) => suppressed.has(leak.key))
+    .map((leak) => ({ label: leak.key, solved: leak.solved, actual: leak.actual }));
 }
 
 function suppressedCount(result: TableSuppression): number {
