@@ -64,6 +64,21 @@ describe('certificate batches', () => {
     ]);
   });
 
+  it('record ids number a batch in file order, certificates and ED visits alike', async () => {
+    const certificates = Array.from({ length: 300 }, (_, i) => `N${i},OH,2024-01-01,30,M,39061,39061,A,Heroin toxicity,,,,,`);
+    await runtime.ingest.ingestFile(writeFile('many.csv', certificates), { source: 'cli' });
+    const visits = Array.from({ length: 300 }, (_, i) => `V${i},F1,2024-01-02T10:00:00,30,M,39061,overdose,,`);
+    const visitFile = path.join(runtime.dataDir, 'visits.csv');
+    fs.writeFileSync(visitFile, ['visit_id,facility_id,visit_datetime,age,sex,patient_county_fips,chief_complaint,triage_note,discharge_diagnoses', ...visits].join('\n') + '\n');
+    await runtime.ingest.ingestFile(visitFile, { source: 'cli' });
+    for (const table of ['certificates', 'ed_visits']) {
+      const lines = (await rows(`SELECT source_line FROM ${table} ORDER BY record_id`)).map((r) => r.source_line);
+      expect(lines).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
+    }
+    const [span] = await rows(`SELECT max(record_id) - min(record_id) AS span FROM (SELECT record_id FROM certificates UNION ALL SELECT record_id FROM ed_visits)`);
+    expect(span).toEqual({ span: '599' });
+  });
+
   it('a resent file changes nothing and answers with the earlier batch', async () => {
     const file = writeFile('same.csv', ['C1,OH,2024-01-01,30,M,39061,39061,A,Cocaine toxicity,,,,,']);
     const first = await runtime.ingest.ingestFile(file, { source: 'cli' });

@@ -37,13 +37,20 @@ LEFT JOIN certificates cur
   ON cur.is_current AND cur.jurisdiction = s.jurisdiction AND cur.certificate_id = s.certificate_id;
 
 -- New versions, numbered in file order after the current one; the last in the file is current.
-CREATE OR REPLACE TEMP TABLE versioned_certificates AS
+CREATE OR REPLACE TEMP TABLE drawn_certificates AS
 SELECT seq, jurisdiction, certificate_id, content_hash,
-  nextval('record_id_seq') AS record_id,
+  nextval('record_id_seq') AS drawn_id,
   coalesce(current_version, 0) + row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY seq) AS version,
   row_number() OVER (PARTITION BY jurisdiction, certificate_id ORDER BY seq DESC) = 1 AS is_latest
 FROM incoming_certificates
 WHERE preceding_hash IS DISTINCT FROM content_hash;
+
+-- Record ids are handed out in file order: DuckDB draws them from the sequence in whatever order
+-- its threads reach the rows, so the drawn ids are sorted and given to the records by seq.
+CREATE OR REPLACE TEMP TABLE versioned_certificates AS
+SELECT r.* EXCLUDE (drawn_id, k), d.drawn_id AS record_id
+FROM (SELECT *, row_number() OVER (ORDER BY seq) AS k FROM drawn_certificates) r
+JOIN (SELECT drawn_id, row_number() OVER (ORDER BY drawn_id) AS k FROM drawn_certificates) d USING (k);
 
 UPDATE certificates c SET is_current = false
 FROM (SELECT DISTINCT jurisdiction, certificate_id FROM versioned_certificates) v

@@ -21,13 +21,20 @@ SELECT s.seq, s.facility_id, s.visit_id, s.content_hash, cur.version AS current_
 FROM staged_ed_visits s
 LEFT JOIN ed_visits cur ON cur.is_current AND cur.facility_id = s.facility_id AND cur.visit_id = s.visit_id;
 
-CREATE OR REPLACE TEMP TABLE versioned_ed_visits AS
+CREATE OR REPLACE TEMP TABLE drawn_ed_visits AS
 SELECT seq, facility_id, visit_id, content_hash,
-  nextval('record_id_seq') AS record_id,
+  nextval('record_id_seq') AS drawn_id,
   coalesce(current_version, 0) + row_number() OVER (PARTITION BY facility_id, visit_id ORDER BY seq) AS version,
   row_number() OVER (PARTITION BY facility_id, visit_id ORDER BY seq DESC) = 1 AS is_latest
 FROM incoming_ed_visits
 WHERE preceding_hash IS DISTINCT FROM content_hash;
+
+-- Record ids are handed out in file order: DuckDB draws them from the sequence in whatever order
+-- its threads reach the rows, so the drawn ids are sorted and given to the records by seq.
+CREATE OR REPLACE TEMP TABLE versioned_ed_visits AS
+SELECT r.* EXCLUDE (drawn_id, k), d.drawn_id AS record_id
+FROM (SELECT *, row_number() OVER (ORDER BY seq) AS k FROM drawn_ed_visits) r
+JOIN (SELECT drawn_id, row_number() OVER (ORDER BY drawn_id) AS k FROM drawn_ed_visits) d USING (k);
 
 UPDATE ed_visits e SET is_current = false
 FROM (SELECT DISTINCT facility_id, visit_id FROM versioned_ed_visits) v
