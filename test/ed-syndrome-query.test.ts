@@ -314,7 +314,7 @@ describe('query sets', () => {
     expect(() => createQuerySet().add('^a^,xor,^b^')).toThrow(SyntaxQueryError);
   });
 
-  // The compiled set (pair prefilter, inlined literals, memo slots) against a plain recursive
+  // The compiled set (terms filed by character pair, term and group tables, memo slots) against a plain recursive
   // evaluation with one RegExp per term, on seeded random queries and texts.
   it('agrees with a plain evaluator on 400 random queries × 60 texts', () => {
     let seed = 12345;

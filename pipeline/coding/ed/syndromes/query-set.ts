@@ -1,7 +1,8 @@
 /**
- * Several queries run over the same texts: each text is lower-cased and its character pairs
- * indexed once, then every query is a generated function over it (query-codegen.ts). Queries are
- * compiled together on first use after an `add`, so shared groups are found across all of them.
+ * Several queries run over the same texts: each text is lower-cased, its character pairs indexed
+ * and the terms those pairs allow run once, then every query is a generated function over the
+ * results (query-codegen.ts). Queries are compiled together on first use after an `add`, so
+ * shared terms and groups are found across all of them.
  */
 import type { QueryNode } from './query-ast.ts';
 import { generateProgram, type Program } from './query-codegen.ts';
@@ -17,41 +18,16 @@ export interface QuerySet {
 
 export function createQuerySet(): QuerySet {
   const queries: QueryNode[] = [];
-  const pairs = new Int32Array(1 << 14);
   let program: Program | null = null;
-  let generation = 0;
-  let text = '';
-  let isNull = true;
-
-  const compiled = (): Program => (program ??= generateProgram(queries, pairs));
+  const compiled = (): Program => (program ??= generateProgram(queries));
   return {
     add(query) {
       queries.push(typeof query === 'string' ? parseQuery(query) : query);
       program = null;
       return queries.length - 1;
     },
-    prepare(value) {
-      const { memo } = compiled();
-      if (++generation === 0x7fffffff) {
-        generation = 1;
-        pairs.fill(0);
-      }
-      memo.fill(0);
-      isNull = value === null;
-      text = value === null ? '' : value.toLowerCase();
-      // bigramKey (term-matcher.ts), inlined: this loop runs over every character of every visit.
-      let previous = text.length > 0 ? (text.charCodeAt(0) & 127) << 7 : 0;
-      for (let i = 1; i < text.length; i++) {
-        const c = text.charCodeAt(i) & 127;
-        pairs[previous | c] = generation;
-        previous = c << 7;
-      }
-    },
-    test(index) {
-      const root = compiled().roots[index];
-      if (!root) throw new RangeError(`no query ${index} in this set`);
-      return root(text, generation, isNull);
-    },
+    prepare: (value) => compiled().prepare(value),
+    test: (index) => compiled().test(index),
   };
 }
 

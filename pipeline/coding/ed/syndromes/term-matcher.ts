@@ -1,8 +1,8 @@
 /**
  * A term pattern as a test on lower-cased text: plain string operations where the pattern is a
  * literal (contains / starts / ends / equals / whole word), one precompiled RegExp otherwise.
- * Each matcher also names up to two character pairs its text must contain, so a query set can
- * reject most terms for a visit with two array reads (query-set.ts).
+ * Each matcher also names up to two character pairs its text must contain, the rarer first, so a
+ * query set tries a term only on texts that have them (query-codegen.ts).
  */
 import type { TermPattern, TermPiece } from './query-ast.ts';
 
@@ -10,8 +10,6 @@ export interface TermMatcher {
   test(text: string): boolean;
   /** Keys (bigramKey) of character pairs every matching text contains. */
   bigrams: number[];
-  /** For a plain literal, the string method that is the whole test (query-set.ts inlines it). */
-  literal?: { method: 'includes' | 'startsWith' | 'endsWith' | 'equals'; text: string };
 }
 
 /** A pair of adjacent characters as an index into a 2^14 table (characters folded to 7 bits). */
@@ -28,10 +26,10 @@ export function compileTerm(p: TermPattern): TermMatcher {
   if (only?.kind === 'literal') {
     const s = only.text;
     if (p.wordStart || p.wordEnd) return { test: (t) => wordSearch(t, s, p), bigrams };
-    if (p.anchoredStart && p.anchoredEnd) return { test: (t) => t === s, bigrams, literal: { method: 'equals', text: s } };
-    if (p.anchoredStart) return { test: (t) => t.startsWith(s), bigrams, literal: { method: 'startsWith', text: s } };
-    if (p.anchoredEnd) return { test: (t) => t.endsWith(s), bigrams, literal: { method: 'endsWith', text: s } };
-    return { test: (t) => t.includes(s), bigrams, literal: { method: 'includes', text: s } };
+    if (p.anchoredStart && p.anchoredEnd) return { test: (t) => t === s, bigrams };
+    if (p.anchoredStart) return { test: (t) => t.startsWith(s), bigrams };
+    if (p.anchoredEnd) return { test: (t) => t.endsWith(s), bigrams };
+    return { test: (t) => t.includes(s), bigrams };
   }
   const re = new RegExp(toRegExpSource(p));
   return { test: (t) => re.test(t), bigrams };
