@@ -210,6 +210,32 @@ describe('createSyndromeEngine', () => {
     );
   });
 
+  // evaluate remembers visits by their fields; the answer must always be that of the visit's CCDD text.
+  it('answers each visit as its CCDD text does, across repeats, absent fields and a memo refilled', () => {
+    // ISNULL and an undotted code tell apart the visits a careless key would merge.
+    const definitions = [...BUILTIN_SYNDROMES, { id: 'empty', version: 1, name: 'No CCDD', description: '', query: 'ISNULL' }, { id: 'f11', version: 1, name: 'F11.120', description: '', query: '^;F11120;^' }];
+    const engine = createSyndromeEngine(definitions, { memoCapacity: 5 });
+    const fresh = () => createSyndromeEngine(definitions, { memoCapacity: 0 });
+    const visits = [
+      { chiefComplaint: 'OD on fent', triageNote: 'narcan x2', dischargeDiagnoses: [] },
+      { chiefComplaint: 'OD on fent', triageNote: null, dischargeDiagnoses: [] },
+      { chiefComplaint: 'OD on fent', triageNote: '', dischargeDiagnoses: [] },
+      { chiefComplaint: null, triageNote: 'found down, narcan', dischargeDiagnoses: [] },
+      { chiefComplaint: '', triageNote: null, dischargeDiagnoses: ['T40.411A'] },
+      { chiefComplaint: null, triageNote: null, dischargeDiagnoses: [] },
+      { chiefComplaint: 'headache', triageNote: null, dischargeDiagnoses: ['T40.411A', 'F11.120'] },
+      { chiefComplaint: 'headache', triageNote: null, dischargeDiagnoses: ['T40.411A\u0000F11.120'] },
+      { chiefComplaint: '\u0000', triageNote: null, dischargeDiagnoses: [] },
+      { chiefComplaint: null, triageNote: 'heroin overdose', dischargeDiagnoses: [] },
+      { chiefComplaint: 'cocaine', triageNote: 'overdose', dischargeDiagnoses: ['R55'] },
+    ];
+    const expected = visits.map((v) => fresh().evaluateText(ccddText(v, { triageNote: true })));
+    expect(expected.filter((ids) => ids.length > 0).length).toBeGreaterThan(5);
+    for (let pass = 0; pass < 3; pass++) expect(visits.map((v) => engine.evaluate(v))).toEqual(expected);
+    const off = createSyndromeEngine(definitions, { triageNote: false });
+    expect(visits.map((v) => off.evaluate(v))).toEqual(visits.map((v) => fresh().evaluateText(ccddText(v))));
+  });
+
   it('matches ISNULL on a visit with neither complaint nor codes', () => {
     const e = createSyndromeEngine([{ id: 'empty', version: 1, name: 'No CCDD', description: '', query: 'ISNULL' }]);
     expect(e.evaluate({ chiefComplaint: null, dischargeDiagnoses: [] })).toEqual(['empty']);
