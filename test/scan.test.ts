@@ -9,6 +9,7 @@ import { buildCircles } from '../pipeline/stats/scan/circles.ts';
 import { likelihoodRatioBound, logLikelihoodRatio } from '../pipeline/stats/scan/likelihood.ts';
 import { xoshiro128StarStar, xoshiro128StarStarFromState } from '../pipeline/stats/scan/prng.ts';
 import { packedMaxima, plainMaxima, replicateCounts, replicateMaxima } from '../pipeline/stats/scan/replicates.ts';
+import { simdAvailable, simdMaxima } from '../pipeline/stats/scan/simd-maxima.ts';
 import {
   prepareScan,
   scanObserved,
@@ -224,6 +225,23 @@ describe('injected outbreak', () => {
     expect(split).toEqual(Array.from(whole));
     const other = replicateMaxima(prep, 43, 0, 60, floor);
     expect(Array.from(other)).not.toEqual(Array.from(whole));
+  });
+
+  it('the SIMD loop gives the packed loop\'s maxima exactly, below the floor too, however the replicates are split', () => {
+    expect(simdAvailable()).toBe(true);
+    const prep = prepareScan(input, options);
+    const above: number[] = [];
+    for (const floor of [2, 3, 5, 8]) {
+      const packed = packedMaxima(prep, 42, 0, 80, floor);
+      expect(simdMaxima(prep, 42, 0, 80, floor)).toEqual(packed);
+      expect([...simdMaxima(prep, 42, 0, 30, floor), ...simdMaxima(prep, 42, 30, 80, floor)]).toEqual([...packed]);
+      // Room for one candidate: replicates with more are redone by the JavaScript loop.
+      expect(simdMaxima(prep, 42, 0, 80, floor, 1)).toEqual(packed);
+      above.push(packed.filter((m) => m >= floor).length);
+    }
+    // The floors give replicates above and below them, so both kinds are compared.
+    expect(above[0]).toBeGreaterThan(0);
+    expect(above[3]).toBeLessThan(80);
   });
 
   it('the fast (packed) and plain replicate loops find the same maxima above the floor', () => {

@@ -17,6 +17,7 @@
  */
 import { likelihoodRatioBound, logLikelihoodRatio } from './likelihood.ts';
 import { replicateRandom } from './prng.ts';
+import { simdAvailable, simdMaxima } from './simd-maxima.ts';
 import type { PreparedScan } from './space-time-permutation.ts';
 
 export interface ReplicateScratch {
@@ -90,7 +91,8 @@ export function replicateMaxima(prep: PreparedScan, seed: number, from: number, 
   if (floor === Infinity) return new Float64Array(to - from);
   // Below a floor of 2 a fixed threshold lets too many cylinders through; the plain loop's rising one is faster.
   const packable = floor >= 2 && prep.casesInWindow < 0x8000 && prep.circleCases.every((c) => c <= MAX_TABLE_CIRCLE);
-  return packable ? packedMaxima(prep, seed, from, to, floor) : plainMaxima(prep, seed, from, to, floor);
+  if (!packable) return plainMaxima(prep, seed, from, to, floor);
+  return simdAvailable() ? simdMaxima(prep, seed, from, to, floor) : packedMaxima(prep, seed, from, to, floor);
 }
 
 /** Slightly below 1: keeps the threshold tests on the safe side of rounding. */
@@ -191,7 +193,7 @@ export function packedThresholds(prep: PreparedScan, floor: number): { words: In
 }
 
 /** A count of the pair reached its threshold: the exact ratios of both windows (kept out of the hot loop). */
-function evaluatePair(prep: PreparedScan, packed: number, circle: number, j: number): number {
+export function evaluatePair(prep: PreparedScan, packed: number, circle: number, j: number): number {
   const C = prep.totalCases;
   let best = 0;
   for (let d = 2 * j; d < 2 * j + 2 && d < prep.window; d++) {
