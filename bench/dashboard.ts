@@ -150,16 +150,22 @@ try {
   await page.goto(server.url);
   await markPainted(page, 'vigil:overview-drawn');
   await settled(page);
+  // The time to the painted charts, and to the last API answer the change asked for (0: none).
   const change = (select: string, value: string) =>
     page.evaluate(
       ([selector, option]) =>
-        new Promise<number>((done) => {
+        new Promise<{ total: number; answers: number }>((done) => {
           const before = performance.getEntriesByName('vigil:overview-drawn').length;
           const started = performance.now();
           new PerformanceObserver((_list, observer) => {
             if (performance.getEntriesByName('vigil:overview-drawn').length > before) {
               observer.disconnect();
-              requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - started)));
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() => {
+                  const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.startTime >= started && new URL(e.name).pathname.startsWith('/api/'));
+                  done({ total: performance.now() - started, answers: Math.max(0, ...asked.map((e) => e.responseEnd - started)) });
+                }),
+              );
             }
           }).observe({ type: 'mark' });
           const element = document.querySelector<HTMLInputElement | HTMLSelectElement>(selector!)!;
@@ -171,11 +177,14 @@ try {
     );
   const measures = await page.locator('#measure option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
   const newMeasure: number[] = [];
+  const newMeasureAnswers: number[] = [];
   const redrawOnly: number[] = [];
   for (const measure of measures.filter((m) => m !== 'all_overdose').slice(0, Math.max(runs, 3))) {
-    newMeasure.push(await change('#measure', measure));
-    redrawOnly.push(await change('input[name="value"][value="rate"]', ''));
-    redrawOnly.push(await change('input[name="value"][value="count"]', ''));
+    const changed = await change('#measure', measure);
+    newMeasure.push(changed.total);
+    newMeasureAnswers.push(changed.answers);
+    redrawOnly.push((await change('input[name="value"][value="rate"]', '')).total);
+    redrawOnly.push((await change('input[name="value"][value="count"]', '')).total);
   }
   await page.context().close();
 
@@ -202,6 +211,7 @@ try {
   console.log(`  the whole overview drawn (map and series): ${spread(wholeOverview)}`);
   console.log(`  of which GET /api/aggregates (county totals): ${spread(countyRequest)}`);
   console.log(`filter change → charts redrawn, a measure not loaded before: ${spread(newMeasure)}`);
+  console.log(`  of which until its last API answer is in (GET /api/aggregates, built by the server: not asked before): ${spread(newMeasureAnswers)}`);
   console.log(`filter change → charts redrawn, count ↔ rate (no request): ${spread(redrawOnly)}`);
   console.log(`overview transfer, cold: page ${kb(overviewBytes!.page)} + API ${kb(overviewBytes!.api)} in ${overviewBytes!.requests} requests`);
   for (const [name, t] of bytes) console.log(`bytes per view, cold: ${name}: ${kb(t.page + t.api)} (page ${kb(t.page)}, API ${kb(t.api)}, ${t.requests} requests)`);

@@ -38,7 +38,9 @@ export class Panel {
   }
 
   ready(content: Node, caption: string, hooks: { rows: number; total: number }): void {
-    this.chart.replaceChildren(content);
+    // A chart updated in place (the recoloured map) stays: taken out and put back, the browser
+    // would restyle all of it.
+    if (this.chart.childNodes.length !== 1 || this.chart.firstChild !== content) this.chart.replaceChildren(content);
     this.setCaption(caption);
     this.set('ready', '');
     this.element.dataset['rows'] = String(hooks.rows);
@@ -75,8 +77,10 @@ export class Panel {
   }
 
   get width(): number {
-    // Read once when first needed (or while hidden until now); then from the observer.
-    if (!this.measured) this.measured = this.chart.clientWidth || this.element.clientWidth - 32;
+    // Read once when first needed (or while hidden until now); then from the observer. Unrounded,
+    // as the observer reports it: clientWidth rounds (695.6 → 696 where the observer's 695.6 gives
+    // 695), and the next draw at another width could not recolour the map in place.
+    if (!this.measured) this.measured = this.chart.getBoundingClientRect().width || this.element.clientWidth - 32;
     return Math.max(280, Math.floor(this.measured));
   }
 

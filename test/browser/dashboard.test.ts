@@ -103,6 +103,63 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
+  test('a new measure, or count ↔ rate, recolours the map in place: the same map as one drawn afresh, suppressed cells still hatched', async () => {
+    // The public (a tab of its own: no token), so small counts are suppressed and must stay hatched.
+    const tab = await context.newPage();
+    const tabProblems = watch(tab);
+    const chart = '#county-map [data-role="chart"]';
+    /** The map panel once its width has settled (a scrollbar coming may redraw it once). */
+    const drawn = async (on: Page) => {
+      const hooks = (await settled(on, SERIES))['county-map']!;
+      let html = await on.locator(chart).innerHTML();
+      for (;;) {
+        await on.waitForTimeout(300);
+        const again = await on.locator(chart).innerHTML();
+        if (again === html) break;
+        html = again;
+      }
+      return { html, hooks };
+    };
+    /** A mark on the figure drawn now (a property, not in its HTML), to see the same figure kept. */
+    const tag = () => tab.evaluate(() => Object.assign(document.querySelector('#county-map figure')!, { kept: true }) && undefined);
+    const kept = () => tab.evaluate(() => (document.querySelector('#county-map figure') as unknown as { kept?: boolean } | null)?.kept === true);
+
+    for (const [start, step, change] of [
+      ['', 'another measure', () => tab.selectOption('#measure', 'synthetic_opioid')],
+      ['?measure=synthetic_opioid', 'count to rate', () => tab.getByLabel('Rate per 100,000').check()],
+      ['?geo=24', 'another measure in a state', () => tab.selectOption('#measure', 'any_opioid')],
+    ] as const) {
+      await tab.goto(server.url + start);
+      const before = await drawn(tab);
+      await tag();
+      await change();
+      await expect.poll(() => tab.locator(chart).innerHTML(), { message: `${step}: the map changes` }).not.toBe(before.html);
+      const after = await drawn(tab);
+      expect(await kept(), `${step}: the map drawn before is recoloured, not drawn anew`).toBe(true);
+      expect(after.hooks.state).toBe('ready');
+
+      // The same view opened afresh draws the map from scratch: it must be the same, to the element.
+      const fresh = await context.newPage();
+      const freshProblems = watch(fresh);
+      await fresh.goto(tab.url());
+      const anew = await drawn(fresh);
+      expect(after.html, `${step}: the recoloured map equals the one drawn afresh`).toBe(anew.html);
+      expect(after.hooks).toEqual(anew.hooks);
+      expect(freshProblems, freshProblems.join('\n')).toEqual([]);
+      await fresh.close();
+    }
+    // The last view (Maryland, any opioid, as the public) has small counts: hatched, with their words.
+    const suppressed = await tab.locator('#county-map path[data-suppressed]').count();
+    const rows = (await api('measure=any_opioid&geography=county&state=24&unit=total')).filter((r) => /^\d{5}$/.test(r.geography));
+    expect(suppressed).toBe(rows.filter((r) => r.suppressed).length);
+    expect(suppressed, 'the small demo set has small counts in Maryland').toBeGreaterThan(0);
+    await expect(tab.locator("#county-map g:has(> path[data-suppressed]) > title").first().textContent()).resolves.toMatch(/: suppressed \(1–9 deaths/);
+    await expect(tab.locator('#county-map path[data-suppressed]').first().getAttribute('fill')).resolves.toBe('url(#overview-map-hatch)');
+    await expect(tab.locator('#county-map svg[aria-label^="Map"]').getAttribute('aria-label')).resolves.toMatch(/^Map of any opioid .* by county in Maryland, /);
+    expect(tabProblems, tabProblems.join('\n')).toEqual([]);
+    await tab.close();
+  });
+
   test('MMWR weeks: one point per week of the period, the edge weeks hollow (partial)', async () => {
     await page.selectOption('#unit', 'week');
     const hooks = await settled(page, SERIES);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHROMIUM, hasChromium } from '../browser/browser.ts';
 import { expectSavedOutput, harnessPage } from './saved-output.ts';
 
@@ -62,5 +62,32 @@ describe.skipIf(!hasChromium)('dashboard charts', () => {
       }, name),
     );
     expectSavedOutput(OUTPUT, name, html);
+  });
+
+  // The overview recolours the map it has drawn when only the values change (county-map.ts says
+  // why): the recoloured map must be the one countyMap draws for the new values, element for
+  // element (fills, suppression, data attributes, titles, ARIA, legend, table), never stale.
+  test('a recoloured county map is the one drawn afresh for the same data', async () => {
+    const { cases, refused } = await page.evaluate(() => {
+      const g = globalThis as unknown as { harness: { recolourCases(t: unknown): unknown }; topology: unknown };
+      return g.harness.recolourCases(g.topology) as { cases: { name: string; recoloured: string; fresh: string; before: string }[]; refused: { name: string; result: boolean; unchanged: boolean }[] };
+    });
+    expect(cases.length).toBeGreaterThan(5);
+    for (const c of cases) {
+      expect(c.recoloured, c.name).toBe(c.fresh);
+      expect(c.recoloured, `${c.name}: the case changes something`).not.toBe(c.before);
+    }
+    const changed = cases.find((c) => c.name === 'another measure')!;
+    // The case exercises suppressed cells both ways, titles, the legend and the ARIA description.
+    expect(changed.before).toContain('data-fips="24039" data-suppressed="true"');
+    expect(changed.recoloured).toContain('data-fips="24039" data-value="11"');
+    expect(changed.recoloured).toContain('data-fips="10001" data-suppressed="true"');
+    expect(changed.recoloured).toContain('aria-label="Map of any opioid (t40.0-t40.4, t40.6) by county, Jan 2024 – May 2024"');
+    expect(changed.before).toContain('Not on the map');
+    expect(changed.recoloured).not.toContain('Not on the map');
+    for (const r of refused) {
+      expect(r.result, `${r.name}: refused`).toBe(false);
+      expect(r.unchanged, `${r.name}: left as it was`).toBe(true);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { clusterList } from '../../dashboard/src/charts/cluster-list.ts';
 import { combinationBars } from '../../dashboard/src/charts/combination-bars.ts';
 import { combinationMatrix } from '../../dashboard/src/charts/combination-matrix.ts';
 import { combinationTrend } from '../../dashboard/src/charts/combination-trend.ts';
-import { countyGeography, countyMap, type CountyGeography } from '../../dashboard/src/charts/county-map.ts';
+import { countyGeography, countyMap, recolourCountyMap, type CountyGeography, type CountyMapInput } from '../../dashboard/src/charts/county-map.ts';
 import { recordList } from '../../dashboard/src/charts/record-list.ts';
 import { reportTables } from '../../dashboard/src/charts/report-tables.ts';
 import { reviewQueue } from '../../dashboard/src/charts/review-queue.ts';
@@ -235,4 +235,67 @@ export function render(name: string, topology: Topology): string {
     default:
       throw new Error(`unknown chart case: ${name}`);
   }
+}
+
+// Another measure over the same counties: every kind of change a recolour must carry. Baltimore
+// city lower, a suppressed county (24039) now shaded and a shaded one (10001) now suppressed, a
+// county with no row before (24015) now shaded, one shaded before (24001) now without a row, the
+// unmapped CT region gone, age-adjusted rates on some rows.
+const otherRows: AggregateRow[] = [
+  { ...row('24510', null, 97, 569_931), ageAdjustedRate: 16.2, ageAdjustedLower: 13.1, ageAdjustedUpper: 19.8 },
+  { ...row('24005', null, 175, 854_535), ageAdjustedRate: 19.9, ageAdjustedLower: 17.0, ageAdjustedUpper: 23.1 },
+  row('24003', null, 31, 593_286),
+  row('24033', null, 250, 947_430),
+  row('10003', null, 140, 575_494),
+  row('10005', null, 3, 255_956),
+  { ...row('10001', null, 0, 186_946), count: null, ratePer100k: null, suppressed: true },
+  row('24039', null, 11, 24_546),
+  row('24015', null, 22, 103_725),
+  row('24029', null, 14, null),
+];
+
+/**
+ * recolourCountyMap against countyMap: each case draws a map from one input, recolours it to
+ * another and draws the other afresh; the two must be the same HTML. Then inputs it must refuse
+ * (another layout), leaving the figure as it was.
+ */
+export function recolourCases(topology: Topology): { cases: { name: string; recoloured: string; fresh: string; before: string }[]; refused: { name: string; result: boolean; unchanged: boolean }[] } {
+  const geography = midAtlantic(topology);
+  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
+  const other: CountyMapInput = { ...base, rows: otherRows, measureLabel: 'Any opioid (T40.0-T40.4, T40.6)' };
+  const pairs: [string, CountyMapInput, CountyMapInput][] = [
+    ['another measure', base, other],
+    ['count to rate', base, { ...base, value: 'rate' }],
+    ['rate to age-adjusted rate, another measure', { ...base, value: 'rate' }, { ...other, value: 'rate', adjusted: true }],
+    ['another measure and period, in a state with a county selected', { ...base, focus: '24', selected: '24510' }, { ...other, focus: '24', selected: '24510', periodLabel: 'Feb 2024' }],
+    ['to nothing shaded (no ramp)', base, { ...base, rows: [] }],
+    ['from nothing shaded', { ...base, rows: [] }, other],
+    ['ED visits, rate', base, { ...other, noun: 'ED visits', value: 'rate' }],
+    ['a cluster kept, its measure changed', { ...base, focus: '24', cluster: { members: ['24510', '24005'], centre: '24510' } }, { ...other, focus: '24', cluster: { members: ['24510', '24005'], centre: '24510' } }],
+  ];
+  const cases = pairs.map(([name, from, to]) => {
+    const figure = countyMap(from);
+    const before = figure.outerHTML;
+    if (!recolourCountyMap(figure, to)) throw new Error(`${name}: not recoloured`);
+    // Twice: a recoloured map can be recoloured again.
+    const back = countyMap(from);
+    recolourCountyMap(back, to);
+    recolourCountyMap(back, from);
+    recolourCountyMap(back, to);
+    if (back.outerHTML !== figure.outerHTML) throw new Error(`${name}: recolouring back and forth differs`);
+    return { name, recoloured: figure.outerHTML, fresh: countyMap(to).outerHTML, before };
+  });
+  const drawn = countyMap(base);
+  const html = drawn.outerHTML;
+  const refusals: [string, Element, CountyMapInput][] = [
+    ['another width', drawn, { ...other, width: 500 }],
+    ['a state', drawn, { ...other, focus: '24' }],
+    ['a selected county', drawn, { ...other, selected: '24510' }],
+    ['a cluster', drawn, { ...other, cluster: { members: ['24510'], centre: '24510' } }],
+    ['another pattern id', drawn, { ...other, id: 'other-map' }],
+    ['another geography', drawn, { ...other, geography: midAtlantic(topology) }],
+    ['a figure countyMap did not draw', document.createElement('figure'), other],
+  ];
+  const refused = refusals.map(([name, figure, input]) => ({ name, result: recolourCountyMap(figure, input), unchanged: figure !== drawn || drawn.outerHTML === html }));
+  return { cases, refused };
 }

@@ -119,30 +119,39 @@ interface Shaded {
   value: number;
 }
 
-export function countyMap(input: CountyMapInput): HTMLElement {
-  const { geography, value, adjusted, noun, measureLabel, periodLabel, width, focus } = input;
+/** What the map shows for one set of values: everything of it that depends on the rows, the measure and count or rate. */
+interface CountyValues {
+  counties: readonly CountyFeature[];
+  shaded: Shaded[];
+  suppressed: CountyFeature[];
+  summary: CountyMapSummary;
+  look: (county: CountyFeature) => CountyLook;
+  ariaLabel: string;
+  ariaDescription: string;
+  /** The ramp's domain (the scale the fills come from), or null when nothing is shaded. */
+  domain: number[] | null;
+  unit: string;
+  label: (fips: string) => string;
+  hatch: string;
+}
+
+function countyValues(input: CountyMapInput): CountyValues {
+  const { geography, value, adjusted, noun, measureLabel, periodLabel, focus } = input;
   const byFips = new Map(input.rows.map((row) => [row.geography, row]));
-  const counties = focus ? geography.counties.filter((c) => c.id.startsWith(focus)) : geography.counties;
+  const counties = countiesOf(geography, focus);
   const shaded: Shaded[] = [];
   const suppressed: CountyFeature[] = [];
-  const blank: CountyFeature[] = [];
   for (const county of counties) {
     const row = byFips.get(county.id);
     const kind = classify(row, value, adjusted);
     if (kind === 'value') shaded.push({ county, row: row!, value: shadeValue(row!, value, adjusted)! });
     else if (kind === 'suppressed') suppressed.push(county);
-    else blank.push(county);
   }
   const summary = summarizeCountyRows({ ...input });
   const rateWord = adjusted ? 'Age-adjusted rate per 100,000' : `${noun} per 100,000 population`;
   const unit = value === 'rate' ? rateWord : noun;
   const label = (fips: string) => geography.labels.get(fips) ?? fips;
   const hatch = `${input.id}-hatch`;
-  const area = focus ? geography.states.get(focus) ?? { type: 'FeatureCollection' as const, features: counties } : geography.nation;
-  const outlined = input.selected ? counties.filter((c) => c.id === input.selected) : [];
-  const clusterMembers = new Set(input.cluster?.members ?? []);
-  const clusterCounties = counties.filter((c) => clusterMembers.has(c.id));
-  const centre = input.cluster ? counties.find((c) => c.id === input.cluster!.centre) : undefined;
 
   // The colour of a value: the scale the legend draws (log: counts and rates span powers of ten).
   const [low, high] = extent(shaded, (d) => d.value);
@@ -156,39 +165,160 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     if (suppressedFips.has(county.id)) return { fill: `url(#${hatch})`, title: `${label(county.id)}: suppressed (1–9 ${lower}, or hidden so a small count cannot be worked out)`, data: { 'data-suppressed': 'true' } };
     return { fill: NO_DATA_FILL, title: `${label(county.id)}: ${value === 'rate' ? `no rate (0 ${lower} or no population)` : `0 ${lower} or no data`}`, data: {} };
   };
-
-  const plot = Plot.plot({
-    width,
-    // A state drawn alone may be tall (California): cap the height at the width.
-    ...(focus ? { height: Math.round(Math.min(width, 720) * 0.75) } : {}),
-    projection: { type: 'identity', domain: area },
+  return {
+    counties,
+    shaded,
+    suppressed,
+    summary,
+    look,
     ariaLabel: `Map of ${measureLabel.toLowerCase()} by county${focus ? ` in ${placeName(focus)}` : ''}, ${periodLabel}`,
     ariaDescription: describe(shaded, suppressed.length, value, label),
-    marks: [
-      hatchDefs(hatch),
-      countyLayer(geography, counties, focus, area, look),
-      Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
-      centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${label(centre.id)}` }) : null,
-      Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
-    ],
-  });
+    domain: shaded.length ? colour.domain() : null,
+    unit,
+    label,
+    hatch,
+  };
+}
 
-  const figure = document.createElement('figure');
-  figure.className = 'county-map';
+function countiesOf(geography: CountyGeography, focus: string | null): readonly CountyFeature[] {
+  return focus ? geography.counties.filter((c) => c.id.startsWith(focus)) : geography.counties;
+}
+
+/** The parts of the figure around the plot: the ramp before it; the notes, unmapped areas and the table after. */
+function legendParts(input: CountyMapInput, v: CountyValues): { ramp: Element | null; after: HTMLElement[] } {
   // The legend apart from the plot: room on the left for the first tick label, on the ramp's edge.
-  const ramp = shaded.length
+  const ramp = v.domain
     ? Plot.legend({
-        color: { type: 'log', domain: colour.domain(), interpolate },
-        label: `${unit}, ${periodLabel}`,
+        color: { type: 'log', domain: v.domain, interpolate },
+        label: `${v.unit}, ${input.periodLabel}`,
         // A format string (not a function) lets d3's log scale thin the labels between powers of ten.
         tickFormat: ',~g',
         marginLeft: 8,
         width: 300,
       })
     : null;
+  return {
+    ramp,
+    after: [
+      legendNotes(input.value, input.noun, v.hatch, v.summary.suppressed > 0 || v.suppressed.length > 0, input.cluster != null, input.rows.length > 0),
+      ...unmappedNote(v.summary.unmapped, input.noun),
+      countyTable(v.shaded, v.suppressed, input.focus, v.label, input.noun),
+    ],
+  };
+}
+
+/**
+ * What a map drew that does not depend on its values: the counties' outlines at this size and
+ * place, the selected county, the cluster. Two inputs with the same layout differ only in fills,
+ * titles, data attributes, the ARIA label and description, and the legend.
+ */
+function layoutOf(input: CountyMapInput): string {
+  const cluster = input.cluster ? { members: [...input.cluster.members], centre: input.cluster.centre } : null;
+  return JSON.stringify([input.width, input.focus, input.selected, cluster, input.id]);
+}
+
+/** A figure countyMap drew: its layout and the elements recolourCountyMap updates. */
+interface DrawnMap {
+  geography: CountyGeography;
+  layout: string;
+  plot: Element;
+  /** The county paths, in the order of countiesOf(geography, focus), and how each is drawn now. */
+  paths: Element[];
+  looks: CountyLook[];
+  ramp: Element | null;
+  after: HTMLElement[];
+}
+
+/** Kept with each figure (a WeakMap: gone with it), so only a figure drawn here is recoloured. */
+const drawnMaps = new WeakMap<Element, DrawnMap>();
+
+const VALUE_ATTRIBUTES = ['data-value', 'data-suppressed'] as const;
+
+export function countyMap(input: CountyMapInput): HTMLElement {
+  const { geography, width, focus } = input;
+  const v = countyValues(input);
+  const { counties } = v;
+  const looks = counties.map(v.look);
+  const paths: Element[] = [];
+  const area = focus ? geography.states.get(focus) ?? { type: 'FeatureCollection' as const, features: [...counties] } : geography.nation;
+  const outlined = input.selected ? counties.filter((c) => c.id === input.selected) : [];
+  const clusterMembers = new Set(input.cluster?.members ?? []);
+  const clusterCounties = counties.filter((c) => clusterMembers.has(c.id));
+  const centre = input.cluster ? counties.find((c) => c.id === input.cluster!.centre) : undefined;
+
+  const plot = Plot.plot({
+    width,
+    // A state drawn alone may be tall (California): cap the height at the width.
+    ...(focus ? { height: Math.round(Math.min(width, 720) * 0.75) } : {}),
+    projection: { type: 'identity', domain: area },
+    ariaLabel: v.ariaLabel,
+    ariaDescription: v.ariaDescription,
+    marks: [
+      hatchDefs(v.hatch),
+      countyLayer(geography, counties, focus, area, (i) => looks[i]!, paths),
+      Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
+      centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${v.label(centre.id)}` }) : null,
+      Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
+    ],
+  });
+
+  const figure = document.createElement('figure');
+  figure.className = 'county-map';
+  const { ramp, after } = legendParts(input, v);
   if (ramp) figure.append(ramp);
-  figure.append(plot, legendNotes(value, noun, hatch, summary.suppressed > 0 || suppressed.length > 0, input.cluster != null, input.rows.length > 0), ...unmappedNote(summary.unmapped, noun), countyTable(shaded, suppressed, focus, label, noun));
+  figure.append(plot, ...after);
+  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths, looks, ramp, after });
   return figure;
+}
+
+/**
+ * Recolours a map countyMap drew, in place, for new values with the same layout (another
+ * measure, count ↔ rate, age adjustment): the fills, titles and data attributes of the county
+ * paths, the ARIA label and description, and the legend, ramp and table; the result is the
+ * figure countyMap(input) would draw (test/charts checks the two are the same, element for
+ * element). Returns false, changing nothing, when `figure` is not a map countyMap drew with this
+ * geography and layout (another size, state, selection or cluster): then draw it anew.
+ *
+ * Why a second function, when every chart is otherwise a pure function of its data: a national
+ * map is ~3,100 paths with ~0.8 MB of path data. Drawn anew for another measure, the browser
+ * styles, lays out and paints ~3,100 new elements (a task of 130–170 ms after vigil:map-drawn in
+ * Chromium on the 2-core benchmark machine), most of the time from the answer to the redrawn map.
+ * Recoloured, the paths stay: only the attributes that differ are set, only the paths whose fill
+ * changed are restyled (their titles are beside them, not inside), and the time from the answer
+ * to the painted overview went from ~250 to ~150 ms there. The values come from the same code as
+ * countyMap's (countyValues, legendParts), so the two cannot drift apart.
+ */
+export function recolourCountyMap(figure: Element, input: CountyMapInput): boolean {
+  const drawn = drawnMaps.get(figure);
+  if (!drawn || drawn.geography !== input.geography || drawn.layout !== layoutOf(input)) return false;
+  const v = countyValues(input);
+  if (drawn.paths.length !== v.counties.length || drawn.plot.parentNode !== figure) return false;
+  const looks = v.counties.map(v.look);
+  looks.forEach((look, i) => {
+    const path = drawn.paths[i]!;
+    const was = drawn.looks[i]!;
+    // Only what changed: an attribute set to its own value still restyles the path.
+    if (look.fill !== was.fill) path.setAttribute('fill', look.fill);
+    for (const name of VALUE_ATTRIBUTES) {
+      const wanted = look.data[name];
+      if (wanted === was.data[name]) continue;
+      if (wanted === undefined) path.removeAttribute(name);
+      else path.setAttribute(name, wanted);
+    }
+    if (look.title !== was.title) path.previousElementSibling!.textContent = look.title;
+  });
+  drawn.looks = looks;
+  drawn.plot.setAttribute('aria-label', v.ariaLabel);
+  drawn.plot.setAttribute('aria-description', v.ariaDescription);
+  // The legend, notes and table are small: drawn anew, around the plot (which stays where it is).
+  const { ramp, after } = legendParts(input, v);
+  drawn.ramp?.remove();
+  for (const element of drawn.after) element.remove();
+  if (ramp) drawn.plot.before(ramp);
+  drawn.plot.after(...after);
+  drawn.ramp = ramp;
+  drawn.after = after;
+  return true;
 }
 
 interface CountyLook {
@@ -227,12 +357,12 @@ function outlines(geography: CountyGeography, key: string, make: () => Outlines)
 }
 
 /**
- * Every county as its own path (data-fips, and data-value or data-suppressed), with its tooltip,
- * then the lines between counties and between states, each drawn once (stroking every county
- * would paint each border twice, and painting is most of a redraw): a Plot mark drawing with the
- * plot's own projection.
+ * Every county as its own path (data-fips, and data-value or data-suppressed) with its tooltip (a
+ * title beside it, in the county's group), then the lines between counties and between states,
+ * each drawn once (stroking every county would paint each border twice, and painting is most of a
+ * redraw): a Plot mark drawing with the plot's own projection.
  */
-function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, area: Feature<Geometry> | FeatureCollection<Geometry>, look: (county: CountyFeature) => CountyLook): RenderFunction {
+function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, area: Feature<Geometry> | FeatureCollection<Geometry>, look: (index: number) => CountyLook, made: Element[]): RenderFunction {
   return (_index, _scales, _values, dimensions, context) => {
     const paths = outlines(geography, `${dimensions.width}x${dimensions.height}:${focus ?? 'US'}`, () => {
       // One decimal is a tenth of a pixel: the same drawing in a third less text.
@@ -248,18 +378,22 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
     const doc = context.document;
     const g = doc.createElementNS(ns, 'g');
     g.setAttribute('aria-label', 'counties');
-    for (const county of counties) {
-      const { fill, title, data } = look(county);
+    counties.forEach((county, i) => {
+      const { fill, title, data } = look(i);
+      // The tooltip beside the path in a group of their own, not inside the path: fill is
+      // inherited, so a title inside a recoloured path is restyled with it (twice the elements).
+      const group = doc.createElementNS(ns, 'g');
+      const tip = doc.createElementNS(ns, 'title');
+      tip.textContent = title;
       const element = doc.createElementNS(ns, 'path');
       element.setAttribute('d', paths.counties.get(county.id)!);
       element.setAttribute('fill', fill);
       element.setAttribute('data-fips', county.id);
       for (const [name, v] of Object.entries(data)) element.setAttribute(name, v);
-      const tip = doc.createElementNS(ns, 'title');
-      tip.textContent = title;
-      element.append(tip);
-      g.append(element);
-    }
+      group.append(tip, element);
+      g.append(group);
+      made.push(element);
+    });
     for (const [d, stroke, width] of [[paths.countyBorders, 'white', focus ? '0.75' : '0.25'], [paths.stateBorders, 'white', '1'], [paths.outline, '#777', '0.75']] as const) {
       if (!d) continue;
       const borders = doc.createElementNS(ns, 'path');

@@ -7,7 +7,7 @@ import { isNotAvailable, messageOf } from '../api/http.ts';
 import type { RecordPage } from '../api/records.ts';
 import { alertList } from '../charts/alert-list.ts';
 import { clusterList } from '../charts/cluster-list.ts';
-import { countyMap, summarizeCountyRows } from '../charts/county-map.ts';
+import { countyMap, recolourCountyMap, summarizeCountyRows, type CountyMapInput } from '../charts/county-map.ts';
 import { recordList } from '../charts/record-list.ts';
 import { methodLabel } from '../charts/status.ts';
 import { completeSeries, statusSpans, timeSeries } from '../charts/time-series.ts';
@@ -65,23 +65,26 @@ export function drawMap(ctx: AppContext, panel: Panel, data: OverviewData): unkn
     panel.empty(caption, `There are ${noun.toLowerCase()}, but no population estimates for them, so no rate. Choose Count to see them.`);
     return null;
   }
+  const input: CountyMapInput = {
+    geography,
+    rows: aggregates.rows,
+    value: filters.value,
+    adjusted,
+    noun,
+    measureLabel,
+    periodLabel: period,
+    width: panel.width,
+    focus,
+    selected: levelOf(filters.geo) === 'county' ? filters.geo : null,
+    id: 'overview-map',
+  };
   const started = performance.now();
+  // The map already drawn at this size and place is recoloured in place (county-map.ts says why);
+  // anything else (the first map, another size, state or selection) is drawn anew.
+  const previous = panel.chart.firstElementChild;
   const map = attempt(
     (message) => panel.error(message),
-    () =>
-      countyMap({
-        geography,
-        rows: aggregates.rows,
-        value: filters.value,
-        adjusted,
-        noun,
-        measureLabel,
-        periodLabel: period,
-        width: panel.width,
-        focus,
-        selected: levelOf(filters.geo) === 'county' ? filters.geo : null,
-        id: 'overview-map',
-      }),
+    () => (previous && recolourCountyMap(previous, input) ? (previous as HTMLElement) : countyMap(input)),
   );
   // How long the map takes to draw, for bench/dashboard.ts.
   performance.measure('vigil:map-render', { start: started });
