@@ -283,3 +283,18 @@ describe('bad requests', () => {
     }
   });
 });
+
+describe('/api/meta after new data', () => {
+  // The certificates' extent is kept between requests: new certificates must show at once.
+  it('counts a certificate loaded since the last request and extends the months', async () => {
+    const meta = async () => (await (await fetch(new URL('/api/meta', server.url))).json()) as { certificates: number; extent: { from: string; to: string } };
+    const before = await meta();
+    expect(await meta()).toEqual(before);
+    const file = path.join(server.runtime.dataDir, 'later.csv');
+    fs.writeFileSync(file, `${HEADER}\nWY-LATER,WY,2026-03-02,41,F,56001,56001,A,Acute fentanyl toxicity,,,,,\n`);
+    expect(await server.runtime.ingest.ingestFile(file, { source: 'cli' })).toMatchObject({ status: 'loaded' });
+    const after = await meta();
+    expect(after.certificates).toBe(before.certificates + 1);
+    expect(after.extent).toEqual({ from: before.extent.from, to: '2026-03' });
+  });
+});
