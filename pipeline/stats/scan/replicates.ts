@@ -144,7 +144,7 @@ export function plainMaxima(prep: PreparedScan, seed: number, from: number, to: 
 const NEVER = 0x8000;
 /** Largest circle (in cases) the threshold ladder serves: its lookup by P is one Uint16 per P (8 MiB here). */
 const MAX_TABLE_CIRCLE = 1 << 22;
-const GUARDS = 0x80008000 | 0;
+export const GUARDS = 0x80008000 | 0;
 
 /**
  * Smallest count c whose bound reaches `least` for expected μ, also c > μ and c ≥ minCases;
@@ -205,6 +205,22 @@ export function evaluatePair(prep: PreparedScan, packed: number, circle: number,
   return best;
 }
 
+/**
+ * A replicate's cumulative counts as packed words: rows[s · stride + j] holds windows 2j and
+ * 2j + 1 of location s, from its first pair with a case on (firstPair[s], J when none); the words
+ * before it are left as they are (callers that read them keep them 0).
+ */
+export function packCounts({ byAge, firstAge }: { byAge: Int32Array; firstAge: Int32Array }, W: number, rows: Int32Array, stride: number, firstPair: Int32Array): void {
+  const J = (W + 1) >> 1;
+  for (let s = 0; s < firstPair.length; s++) {
+    firstPair[s] = firstAge[s] === W ? J : firstAge[s]! >> 1;
+    for (let j = firstPair[s]!; j < J; j++) {
+      const high = 2 * j + 1 < W ? byAge[s * W + 2 * j + 1]! : 0;
+      rows[s * stride + j] = byAge[s * W + 2 * j]! | (high << 16);
+    }
+  }
+}
+
 /** The SWAR loop: fixed thresholds for `floor`, two windows per word. Needs casesInWindow < 0x8000. */
 export function packedMaxima(prep: PreparedScan, seed: number, from: number, to: number, floor: number): Float64Array {
   const n = prep.locationIds.length;
@@ -221,14 +237,7 @@ export function packedMaxima(prep: PreparedScan, seed: number, from: number, to:
   const firstPair = new Int32Array(n);
   const inside = new Int32Array(J);
   for (let r = from; r < to; r++) {
-    const { byAge, firstAge } = replicateCounts(prep, seed, r, scratch);
-    for (let s = 0; s < n; s++) {
-      firstPair[s] = firstAge[s] === W ? J : firstAge[s]! >> 1;
-      for (let j = firstPair[s]!; j < J; j++) {
-        const high = 2 * j + 1 < W ? byAge[s * W + 2 * j + 1]! : 0;
-        rows[s * J + j] = byAge[s * W + 2 * j]! | (high << 16);
-      }
-    }
+    packCounts(replicateCounts(prep, seed, r, scratch), W, rows, J, firstPair);
     let best = 0;
     for (let i = 0; i < n; i++) {
       const end = circleStart[i + 1]!;

@@ -6,10 +6,9 @@
  * location's first case on), so the maxima are the packed loop's, bit for bit.
  */
 import fs from 'node:fs';
-import { evaluatePair, packedMaxima, packedThresholds, replicateCounts, replicateScratch } from './replicates.ts';
+import { evaluatePair, GUARDS, packCounts, packedMaxima, packedThresholds, replicateCounts, replicateScratch } from './replicates.ts';
 import type { PreparedScan } from './space-time-permutation.ts';
 
-const GUARDS = 0x80008000 | 0;
 /** Candidates one replicate may have before it is redone by the JavaScript loop. */
 const HIT_CAPACITY = 1 << 16;
 const LANES = 4;
@@ -85,17 +84,10 @@ export function simdMaxima(prep: PreparedScan, seed: number, from: number, to: n
   const scratch = replicateScratch(prep);
   const firstPair = new Int32Array(n);
   for (let r = from; r < to; r++) {
-    const { byAge, firstAge } = replicateCounts(prep, seed, r, scratch);
     // Packed counts of every location, whole vectors: pairs before its first case are 0.
     rows.fill(0);
-    for (let s = 0; s < n; s++) {
-      firstPair[s] = firstAge[s] === W ? J : firstAge[s]! >> 1;
-      firstVector[s] = firstPair[s] === J ? V : Math.floor(firstPair[s]! / LANES);
-      for (let j = firstPair[s]!; j < J; j++) {
-        const high = 2 * j + 1 < W ? byAge[s * W + 2 * j + 1]! : 0;
-        rows[s * stride + j] = byAge[s * W + 2 * j]! | (high << 16);
-      }
-    }
+    packCounts(replicateCounts(prep, seed, r, scratch), W, rows, stride, firstPair);
+    for (let s = 0; s < n; s++) firstVector[s] = firstPair[s] === J ? V : Math.floor(firstPair[s]! / LANES);
     const found = scan(n, offsets.neighbours!, offsets.thresholdAt!, offsets.start!, offsets.firstVector!, offsets.rows!, offsets.thresholds!, offsets.inside!, V, offsets.hits!, hitCapacity);
     if (found < 0) {
       maxima[r - from] = packedMaxima(prep, seed, r, r + 1, floor)[0]!;
