@@ -87,6 +87,10 @@ export function createSyndromeEngine(
     const note = triageNote ? (visit.triageNote ?? ABSENT) : ABSENT;
     const dx = visit.dischargeDiagnoses;
     const codes = dx.length === 0 ? '' : dx.length === 1 ? dx[0]! : dx.join(ABSENT);
+    if (remembered >= capacity) {
+      byField = new Map();
+      remembered = 0;
+    }
     let byNote = byField.get(complaint);
     if (byNote === undefined) byField.set(complaint, (byNote = new Map()));
     let byCodes = byNote.get(note);
@@ -94,10 +98,7 @@ export function createSyndromeEngine(
     let ids = byCodes.get(codes);
     if (ids === undefined) {
       ids = evaluateNow(ccddText(visit, { triageNote }));
-      if (++remembered > capacity) {
-        byField = new Map();
-        remembered = 0;
-      }
+      remembered++;
       byCodes.set(codes, ids);
     }
     return ids as string[];
