@@ -1,9 +1,11 @@
 /**
  * ED-coder throughput on one core: N generated visits (default 1,000,000; fixtures generator at a
  * small edScale over several years) converted to EdVisit once, in memory, then coded `runs` times
- * by a fresh coder each run (so no run reuses another's memo), first the coder alone, then the
- * coder with the syndrome engine evaluating the built-in definitions (what an ED batch does per
- * visit). Only coding is timed. Prints visits/second per run, the medians, and peak RSS.
+ * by a fresh coder each run (so no run reuses another's memo): first the coder alone (its memo of
+ * fields), then codes and the built-in syndromes together as `vigil code ed` and the recode job
+ * do (visit-coding.ts: one memo of visit texts in front of both), then as an ED batch stages them
+ * (the same with the staging JSON). Only coding is timed. Prints visits/second per run, the
+ * medians, and peak RSS.
  *
  *   npx tsx bench/code-ed.ts [--visits 1000000] [--runs 3]
  */
@@ -11,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { generateEdVisits } from '../fixtures/generator/index.ts';
 import { createEdCoder } from '../pipeline/coding/ed/index.ts';
 import { createSyndromeEngine } from '../pipeline/coding/ed/syndromes/engine.ts';
+import { createVisitCoding } from '../pipeline/coding/ed/visit-coding.ts';
 import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
 import type { EdVisit } from '../pipeline/records/ed-visit.ts';
 import { stageEdResults } from '../pipeline/ingest/ed-staging.ts';
@@ -38,15 +41,18 @@ for (const withSyndromes of [false, true]) {
   for (let run = 1; run <= runs; run++) {
     const setup = performance.now();
     const coder = createEdCoder(tables);
-    const engine = createSyndromeEngine();
+    const codeVisit = createVisitCoding(coder, createSyndromeEngine());
     const setupSeconds = (performance.now() - setup) / 1000;
     let poisonings = 0;
     let syndromes = 0;
     const started = performance.now();
-    for (const visit of visits) {
-      if (coder.code(visit).intent !== null) poisonings++;
-      if (withSyndromes) syndromes += engine.evaluate(visit).length;
-    }
+    if (withSyndromes) {
+      for (const visit of visits) {
+        const coded = codeVisit(visit);
+        if (coded.coded.intent !== null) poisonings++;
+        syndromes += coded.syndromes.length;
+      }
+    } else for (const visit of visits) if (coder.code(visit).intent !== null) poisonings++;
     const seconds = (performance.now() - started) / 1000;
     rates.push(visits.length / seconds);
     console.log(

@@ -8,6 +8,9 @@ import { toEdContractJson } from '../coding/ed/types.ts';
 import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
 import type { EdFeedResult } from '../formats/ed-feed.ts';
 import type { EdVisitWithHistory } from '../records/ed-visit-schema.ts';
+import { ageBand } from '../coding/ed/poisoning.ts';
+import { createVisitCoding, type VisitCoding } from '../coding/ed/visit-coding.ts';
+import { VisitTextMemo } from '../coding/ed/visit-memo.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
 
@@ -52,35 +55,35 @@ export function visitJson(visit: EdVisitWithHistory): string {
   });
 }
 
-/** Codes a visit and evaluates every active syndrome definition on it. */
+/** One remembering visit coder per coding (visit-coding.ts), made on first use. */
+const visitCodings = new WeakMap<EdCoding, VisitCoding>();
+
+/** Codes a visit and evaluates every active syndrome definition on it (results shared: do not modify). */
 export function codeEdVisit(visit: EdVisitWithHistory, coding: EdCoding) {
-  const coded = coding.coder.code(visit);
-  const syndromes = coding.syndromes.evaluate(visit);
+  let code = visitCodings.get(coding);
+  if (!code) visitCodings.set(coding, (code = createVisitCoding(coding.coder, coding.syndromes)));
+  const { coded, syndromes } = code(visit);
   return { coded, syndromes, contract: toEdContractJson(coded, syndromes) };
 }
 
 /**
  * The coded JSON of a visit after its `{"visit_id":"…"` opening, remembered by what the coder and
- * the syndrome engine read: chief complaint, triage note, diagnoses, and whether the patient is
- * under 6 (the ED coder's child-ingestion rule). Triage texts recur; the id is the only difference.
+ * the syndrome engine read (visit-memo.ts): chief complaint, triage note, diagnoses, and whether
+ * the patient is under 6. Triage texts recur; the id is the only difference. Its own memo, of the
+ * finished JSON, so a visit seen before costs neither coding nor JSON.
  */
-const codedMemos = new WeakMap<EdCoding, Map<string, string>>();
-const MEMO_CAPACITY = 50_000;
+const codedMemos = new WeakMap<EdCoding, VisitTextMemo<string>>();
+const MEMO_CAPACITY = 100_000;
 
 function codedTail(visit: EdVisitWithHistory, coding: EdCoding): string {
   let memo = codedMemos.get(coding);
-  if (!memo) codedMemos.set(coding, (memo = new Map()));
-  const key = `${visit.age !== null && visit.age < 6 ? 'c' : 'a'}\u001f${visit.chiefComplaint ?? ''}\u001f${visit.triageNote ?? ''}\u001f${visit.dischargeDiagnoses.join(';')}`;
-  let tail = memo.get(key);
-  if (tail === undefined) {
-    const { coded, contract } = codeEdVisit(visit, coding);
-    const drugClasses = [...new Set(coded.drugs.map((d) => d.deathClass))];
-    const json = JSON.stringify({ ...contract, drug_classes: drugClasses });
-    tail = json.slice(`{"visit_id":${JSON.stringify(visit.visitId)}`.length);
-    if (memo.size >= MEMO_CAPACITY) memo.clear();
-    memo.set(key, tail);
-  }
-  return tail;
+  if (!memo) codedMemos.set(coding, (memo = new VisitTextMemo(MEMO_CAPACITY)));
+  return memo.get(visit, ageBand(visit.age), true, (v) => {
+    const coded = coding.coder.code(v);
+    const contract = toEdContractJson(coded, coding.syndromes.evaluateFresh(v));
+    const json = JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] });
+    return json.slice(`{"visit_id":${JSON.stringify(v.visitId)}`.length);
+  });
 }
 
 /**

@@ -22,6 +22,11 @@ export interface TextPoisoning {
 
 const UNSPECIFIED = new Set(['T50.90', 'T40.60', 'T43.60']);
 
+/** Under this age an ingestion of a named substance is a poisoning without overdose wording. */
+export const CHILD_INGESTION_AGE = 6;
+/** What the ED coder reads of the patient's age: 1 under CHILD_INGESTION_AGE, else 0 (visit-coding.ts keys its memo by it). */
+export const ageBand = (age: number | null): number => (age !== null && age < CHILD_INGESTION_AGE ? 1 : 0);
+
 export function textPoisoning(fields: readonly FieldFacts[], age: number | null, dx: readonly CategoryInfo[], categories: ReadonlyMap<string, CategoryInfo>): TextPoisoning {
   const any = (k: 'overdose' | 'naloxone' | 'depressed' | 'ingest' | 'foreignBody') => fields.some((f) => f[k]);
   const acute = fields.flatMap((f) => f.mentions.filter((m) => m.role === 'acute'));
@@ -33,7 +38,7 @@ export function textPoisoning(fields: readonly FieldFacts[], age: number | null,
   // Pills, tablets, an unknown substance: something was taken (not "drug use", a habit).
   const taken = acute.filter((m) => m.info.deathCode !== 'T51.0' && (!m.term.generic || !/\b(?:use|abuse)$/.test(m.term.term)));
   const depressedAfterDrug = any('depressed') && (drugs.length > 0 || taken.length > 0);
-  const childIngestion = age !== null && age < 6 && any('ingest') && acute.length > 0 && !foreignBody;
+  const childIngestion = ageBand(age) === 1 && any('ingest') && acute.length > 0 && !foreignBody;
   // Nobody drinks gasoline or bleach as a drug: swallowing a chemical (T52-T65) is its toxic effect.
   const chemicalIngestion = any('ingest') && named.some((m) => Number(m.info.category.slice(1, 3)) >= 52);
   // "Took pills to kill self": an ingestion stated as self-harm is a poisoning without the word.

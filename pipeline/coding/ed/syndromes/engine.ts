@@ -7,19 +7,20 @@ import { ccddText, type CcddSource } from './ccdd.ts';
 import { composeQuery, type SyndromeDefinition, type SyndromeDefinitionInput, validateDefinition } from './definition.ts';
 import { BUILTIN_SYNDROMES } from './definitions.ts';
 import { createQuerySet } from './query-set.ts';
+import { VisitTextMemo } from '../visit-memo.ts';
 
 export interface SyndromeEngine {
   /** All definitions given (inactive ones included), with `active` filled in. */
   readonly definitions: readonly SyndromeDefinition[];
   /** Ids of the active definitions the visit meets, in definition order. */
   evaluate(visit: CcddSource): string[];
+  /** The same without the memo: for a caller that remembers visits itself (visit-coding.ts). */
+  evaluateFresh(visit: CcddSource): string[];
   /** The same on a CCDD text already built (ccddText); null is an absent field. */
   evaluateText(ccdd: string | null): string[];
 }
 
 const MEMO_CAPACITY = 100_000;
-/** Stands for an absent field in the memo's keys (and joins codes): no text contains it. */
-const ABSENT = '\u0000';
 
 /** Throws, naming every problem, when a definition is invalid or two versions of an id are active. */
 /**
@@ -72,40 +73,15 @@ export function createSyndromeEngine(
     }
     return ids as string[];
   };
-  // A visit is remembered by its fields, complaint → note → codes, rather than by its CCDD text:
-  // the field strings are the visit's own, already hashed by the coder's memo, while the CCDD text
-  // would be a new string to build, flatten and hash for every visit (measured: 0.8 against 1.4 µs
-  // a visit over 1M generated visits).
-  let byField = new Map<string, Map<string, Map<string, readonly string[]>>>();
-  let remembered = 0;
-  const evaluate = (visit: CcddSource): string[] => {
-    // A field holding the stand-in itself would share a key with another visit: such a (rare) visit goes by its text.
-    if (visit.chiefComplaint === ABSENT || visit.triageNote === ABSENT || visit.dischargeDiagnoses.some((c) => c.includes(ABSENT))) {
-      return evaluateText(ccddText(visit, { triageNote }));
-    }
-    const complaint = visit.chiefComplaint ?? ABSENT;
-    const note = triageNote ? (visit.triageNote ?? ABSENT) : ABSENT;
-    const dx = visit.dischargeDiagnoses;
-    const codes = dx.length === 0 ? '' : dx.length === 1 ? dx[0]! : dx.join(ABSENT);
-    if (remembered >= capacity) {
-      byField = new Map();
-      remembered = 0;
-    }
-    let byNote = byField.get(complaint);
-    if (byNote === undefined) byField.set(complaint, (byNote = new Map()));
-    let byCodes = byNote.get(note);
-    if (byCodes === undefined) byNote.set(note, (byCodes = new Map()));
-    let ids = byCodes.get(codes);
-    if (ids === undefined) {
-      ids = evaluateNow(ccddText(visit, { triageNote }));
-      remembered++;
-      byCodes.set(codes, ids);
-    }
-    return ids as string[];
-  };
+  // A visit is remembered by its own fields (visit-memo.ts), not by its CCDD text: that would be
+  // a new string to build, flatten and hash for every visit.
+  const byVisit = new VisitTextMemo<readonly string[]>(capacity);
+  const evaluateFresh = (visit: CcddSource): string[] => evaluateNow(ccddText(visit, { triageNote }));
+  const evaluate = (visit: CcddSource): string[] => byVisit.get(visit, 0, triageNote, evaluateFresh) as string[];
   return {
     definitions: normalised,
     evaluate,
+    evaluateFresh,
     evaluateText,
   };
 }

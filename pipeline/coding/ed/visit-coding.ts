@@ -1,0 +1,32 @@
+/**
+ * Codes a visit and evaluates the syndrome definitions on it, remembering both by the visit's text
+ * (visit-memo.ts): one memo in front of the coder and the engine instead of a field memo in each,
+ * so a visit seen before costs three map reads. The coder reads the patient's age only as "under
+ * 6" (poisoning.ts), which is part of the key; the id is put back on every answer.
+ */
+import type { EdVisit } from '../../records/ed-visit.ts';
+import { ageBand } from './poisoning.ts';
+import type { SyndromeEngine } from './syndromes/engine.ts';
+import type { EdCodeResult, EdCoder } from './types.ts';
+import { VisitTextMemo } from './visit-memo.ts';
+
+export interface CodedVisit {
+  coded: EdCodeResult;
+  /** Ids of the active definitions the visit meets, in definition order. */
+  syndromes: readonly string[];
+}
+
+/** Results are shared between visits of the same text: callers must not modify them. */
+export type VisitCoding = (visit: EdVisit) => CodedVisit;
+
+const MEMO_CAPACITY = 100_000;
+
+export function createVisitCoding(coder: EdCoder, engine: SyndromeEngine, capacity = MEMO_CAPACITY): VisitCoding {
+  const memo = new VisitTextMemo<CodedVisit>(capacity);
+  const fresh = (visit: EdVisit): CodedVisit => ({ coded: coder.code(visit), syndromes: engine.evaluateFresh(visit) });
+  return (visit) => {
+    const remembered = memo.get(visit, ageBand(visit.age), true, fresh);
+    if (remembered.coded.visitId === visit.visitId) return remembered;
+    return { coded: { ...remembered.coded, visitId: visit.visitId }, syndromes: remembered.syndromes };
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_OPTIONS, labeledEdVisits } from '../fixtures/generator/index.ts';
+import { createEdCoder, toEdContractJson } from '../pipeline/coding/ed/index.ts';
+import { createSyndromeEngine } from '../pipeline/coding/ed/syndromes/engine.ts';
+import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
+import { createVisitCoding } from '../pipeline/coding/ed/visit-coding.ts';
+import { VisitTextMemo } from '../pipeline/coding/ed/visit-memo.ts';
+import { stageEdResults } from '../pipeline/ingest/ed-staging.ts';
+import type { EdVisit } from '../pipeline/records/ed-visit.ts';
+import { validateEdVisitRow } from '../pipeline/records/ed-visit-schema.ts';
+
+const tables = loadEdTables();
+
+function visit(id: string, cc: string | null, note: string | null, dx: string[], age: number | null): EdVisit {
+  return { visitId: id, facilityId: 'F1', visitDatetime: '2024-05-01T10:00', age, sex: 'F', patientCountyFips: null, chiefComplaint: cc, triageNote: note, dischargeDiagnoses: dx };
+}
+
+// The coder remembers only fields (which read no age); the engine here remembers nothing.
+const plainCoder = createEdCoder(tables);
+const plainEngine = createSyndromeEngine(undefined, { memoCapacity: 0 });
+const freshAnswer = (v: EdVisit) => toEdContractJson(plainCoder.code(v), plainEngine.evaluateFresh(v));
+
+describe('coding a visit with its syndromes, remembered by its text', () => {
+  // Same text, different ages: under 6 an ingestion is a poisoning without overdose wording.
+  const tricky = [
+    visit('child-1', 'swallowed clonidine', null, [], 3),
+    visit('adult-1', 'swallowed clonidine', null, [], 30),
+    visit('unknown-age', 'swallowed clonidine', null, [], null),
+    visit('child-2', 'swallowed clonidine', null, [], 5),
+    visit('six', 'swallowed clonidine', null, [], 6),
+    visit('od-1', 'OD on fent', 'narcan x2', [], 40),
+    visit('od-2', 'OD on fent', null, [], 40),
+    visit('od-3', 'OD on fent', '', [], 40),
+    visit('null-cc', null, 'found down, narcan', [], 40),
+    visit('codes-2', 'headache', null, ['T40.411A', 'F11.120'], 40),
+    visit('codes-joined', 'headache', null, ['T40.411A\u0000F11.120'], 40),
+    visit('stand-in', '\u0000', null, [], 40),
+    visit('empty', null, null, [], 40),
+  ];
+
+  it('gives each visit its own answer, in any order and with the memo refilled', () => {
+    const expected = tricky.map(freshAnswer);
+    // The guard: the age changes the codes of the same text.
+    expect(expected[0]!.codes).toEqual(['T46.5X1A']);
+    expect(expected[1]!.codes).toEqual([]);
+    for (const capacity of [1, 3, 100]) {
+      const code = createVisitCoding(createEdCoder(tables), createSyndromeEngine(), capacity);
+      for (const order of [tricky, [...tricky].reverse(), [...tricky, ...tricky]]) {
+        for (const v of order) {
+          const { coded, syndromes } = code(v);
+          expect(toEdContractJson(coded, syndromes)).toEqual(expected[tricky.indexOf(v)]);
+        }
+      }
+    }
+  });
+
+  it('equals fresh coding on generated visits, traps and outbreaks included', () => {
+    const visits: EdVisit[] = [];
+    for (const labeled of labeledEdVisits({ ...DEMO_OPTIONS, seed: 11, start: '2024-04-01', end: '2024-04-20', deathScale: 0, edScale: 0.0004 })) {
+      const result = validateEdVisitRow(labeled.row);
+      if (result.ok) visits.push(result.visit);
+    }
+    expect(visits.length).toBeGreaterThan(3_000);
+    const expected = visits.map((v) => JSON.stringify(freshAnswer(v)));
+    const code = createVisitCoding(createEdCoder(tables), createSyndromeEngine(), 500);
+    const remembered = visits.map((v) => {
+      const { coded, syndromes } = code(v);
+      return JSON.stringify(toEdContractJson(coded, syndromes));
+    });
+    expect(remembered).toEqual(expected);
+    // Staging remembers the finished JSON the same way: the same answers, each with its own id.
+    const coding = { coder: createEdCoder(tables), syndromes: createSyndromeEngine(), syndromeSet: '' };
+    const staged = stageEdResults(visits.map((record, i) => ({ ok: true as const, line: i + 2, record })), coding).rows.map(([, , json]) => {
+      const { drug_classes: _, ...contract } = JSON.parse(json) as Record<string, unknown>;
+      return JSON.stringify(contract);
+    });
+    expect(staged).toEqual(expected);
+  });
+
+  it('computes, without remembering, a visit whose text holds the key separator', () => {
+    const memo = new VisitTextMemo<number>(10);
+    let computed = 0;
+    const compute = () => ++computed;
+    const odd = { chiefComplaint: 'a', triageNote: '\u0000', dischargeDiagnoses: [] };
+    expect([memo.get(odd, 0, true, compute), memo.get(odd, 0, true, compute)]).toEqual([1, 2]);
+    const plain = { chiefComplaint: 'a', triageNote: null, dischargeDiagnoses: [] };
+    expect([memo.get(plain, 0, true, compute), memo.get(plain, 0, true, compute), memo.get(plain, 1, true, compute)]).toEqual([3, 3, 4]);
+    // With the note left out, visits differing only by their note share an answer.
+    expect(memo.get({ ...plain, triageNote: 'x' }, 0, false, compute)).toBe(memo.get(plain, 0, false, compute));
+  });
+});
