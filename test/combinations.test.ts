@@ -218,7 +218,7 @@ describe('GET /api/combinations', () => {
   });
 
   it('shows the public no count of 1-9 below the nation, and epidemiologists everything', async () => {
-    const route = '/api/combinations?geography=state&unit=quarter&from=2024-01&to=2024-03';
+    const route = '/api/combinations?geography=state&unit=year&from=2024-01&to=2024-12';
     const open = (await get(route, epidemiologist)).body;
     const tables = (await get(route)).body;
     expect(open.suppression).toBe('none');
@@ -237,6 +237,17 @@ describe('GET /api/combinations', () => {
       }
     }
     expect(hidden).toBeGreaterThan(0);
+  });
+
+  // A year's combinations minus those of three shown quarters would be the fourth's, each table protected on its own.
+  it('gives the public the combinations of states and counties by calendar year only, saying so', async () => {
+    for (const route of ['/api/combinations?geography=state&unit=quarter', '/api/combinations?geography=county&place=39&unit=month']) {
+      const refused = await fetch(new URL(route, server.url));
+      expect(refused.status, route).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message, route).toMatch(/below the national level needs a sign-in: public drug combinations for states and counties are by calendar year/);
+      expect((await fetch(new URL(route, server.url), { headers: { authorization: `Bearer ${epidemiologist}` } })).status, route).toBe(200);
+    }
+    expect((await fetch(new URL('/api/combinations?geography=nation&unit=month', server.url))).status).toBe(200);
   });
 
   it('answers for ED overdose visits and counties of one state, as Arrow too', async () => {

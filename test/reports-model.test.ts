@@ -197,7 +197,7 @@ function delawareData(publicRelease: boolean, options: { placeLevel?: 'state' | 
       ]),
       populations: populationRows(DE_POPULATION),
     },
-    combinations: { cells: combinations, protection: combinationProtection(combinations, { suppress: true }), labels: COMBINATION_LABELS },
+    combinations: { cells: combinations, protection: combinationProtection(combinations, { suppress: true }), labels: COMBINATION_LABELS, offGrid: false },
     alerts: [
       { source: 'deaths', measure: 'all_overdose', measureLabel: 'All drug overdose deaths', level: 'state', geography: '10', period: '2024-03-10', periodUnit: 'week', method: 'farrington', observed: 12, expected: 4.1, pValue: 0.004, status: 'alert', publiclyHidden: false },
       { source: 'ed', measure: 'fentanyl', measureLabel: 'Fentanyl overdose', level: 'state', geography: '10', period: '2024-03-29', periodUnit: 'day', method: 'switch', observed: 5, expected: 1.2, pValue: 0.02, status: 'warning', publiclyHidden: true },
@@ -286,6 +286,18 @@ describe('report model', () => {
     expect(m.keyFigures.current.deaths.status).toBe('suppressed');
     expect(m.combinations).toMatchObject({ rows: [], withheld: true });
     expect(m.drugClasses.every((c) => c.share === 'suppressed')).toBe(true);
+  });
+
+  it('withholds the combinations of a period that is not one calendar year (the public gets them by year below the nation)', () => {
+    const data = delawareData(true);
+    data.combinations = { ...data.combinations, offGrid: true };
+    const m = model('10', true, data);
+    expect(m.combinations).toMatchObject({ rows: [], withheld: true, byYearOnly: true });
+    // The signed-in version lists them, each flagged as withheld from the public.
+    const signedIn = model('10', false, { ...delawareData(false), combinations: { ...delawareData(false).combinations, offGrid: true } });
+    expect(signedIn.combinations.withheld).toBe(false);
+    expect(signedIn.combinations.rows.length).toBeGreaterThan(0);
+    expect(signedIn.combinations.rows.every((r) => r.deaths.status === 'shown' && r.deaths.flagged)).toBe(true);
   });
 
   it('gives the pending share and age-adjusted rate where the aggregates give them', () => {

@@ -221,16 +221,23 @@ describe('the public version', () => {
   });
 
   it.each([
-    ['nation', 'geography=nation'],
-    [STATE, `geography=state&place=${STATE}`],
-  ])('lists the drug combinations /api/combinations shows for the same table: place=%s', async (place, where) => {
-    const { document } = await report(`place=${place}&from=2024-01&to=2024-03`);
-    const response = await get(`/api/combinations?${where}&unit=quarter&from=2024-01&to=2024-03`);
+    ['nation', 'geography=nation', 'from=2024-01&to=2024-03', 'unit=quarter&from=2024-01&to=2024-03'],
+    // Below the nation the public gets combinations by calendar year: the demo's January-April is its year.
+    [STATE, `geography=state&place=${STATE}`, 'from=2024-01&to=2024-04', 'unit=year&from=2024-01&to=2024-12'],
+  ])('lists the drug combinations /api/combinations shows for the same table: place=%s', async (place, where, period, table) => {
+    const { document } = await report(`place=${place}&${period}`);
+    const response = await get(`/api/combinations?${where}&${table}`);
     const [quarter] = ((await response.json()) as { tables: { combinations: { combination: string; count: number | null }[] }[] }).tables;
     const shown = quarter!.combinations.filter((c) => c.count !== null).sort((a, b) => b.count! - a.count! || (a.combination < b.combination ? -1 : 1));
     const listed = all(document, 'table.combinations tbody tr').map((r) => ({ combination: r.getAttribute('data-key'), count: Number(r.querySelector('td.count')!.getAttribute('data-count')) }));
     expect(listed).toEqual(shown.slice(0, 10).map((c) => ({ combination: c.combination, count: c.count })));
     if (place === 'nation') expect(listed).toHaveLength(10);
+  });
+
+  it('withholds from the public the combinations of a state over part of a year, saying why', async () => {
+    const { document } = await report(`place=${STATE}&from=2024-01&to=2024-03`);
+    expect(all(document, 'table.combinations tbody tr')).toEqual([]);
+    expect(text(document.querySelector('[data-empty="combinations"]'))).toMatch(/published by calendar year/);
   });
 
   it('is what an uploader gets too (only the roles that see unsuppressed aggregates get more)', async () => {

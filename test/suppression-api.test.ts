@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
-import { cellKey, determinedUnknowns, hierarchyReading, RANGE_TOTAL, subtractionLeaks, type HierarchyLayout } from './helpers/suppression-attacker.ts';
+import { cellKey, determinedUnknowns, hierarchyReading, RANGE_TOTAL, subtractionLeaks, sumEquation, type HierarchyLayout } from './helpers/suppression-attacker.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 type Row = Record<string, unknown>;
@@ -91,17 +91,21 @@ describe('public aggregates give away no small count', () => {
       'measure=all_overdose&geography=county&unit=month',
       'measure=all_overdose&geography=county&unit=total&by=age_group',
       'measure=all_deaths&geography=county&unit=month&by=sex',
-      'measure=synthetic_opioid&geography=state&unit=week',
-      'measure=all_overdose&geography=state&unit=day&by=sex&from=2024-02&to=2024-02',
+      'measure=synthetic_opioid&geography=state&unit=year',
+      'measure=all_overdose&geography=state&unit=month&by=sex&from=2024-02&to=2024-02',
       'measure=all_deaths&geography=county&unit=year&state=48',
       'source=ed&measure=all_drug&geography=county&unit=month&state=06',
-      'source=ed&measure=opioid&geography=state&unit=week&by=age_group',
+      'source=ed&measure=opioid&geography=state&unit=month&by=age_group',
     ]) {
       const shown = await rows(query);
       expect(shown.length, query).toBeGreaterThan(0);
       expect(shownSmall(shown), query).toEqual([]);
       // A withheld row carries no figure at all.
-      for (const row of shown.filter((r) => r.suppressed === true)) expect([row.count, row.population, row.rate_per_100k, row.rate_lower, row.unreliable], query).toEqual([null, null, null, null, null]);
+      for (const row of shown.filter((r) => r.suppressed === true)) {
+        const figures = Object.entries(row).filter(([name]) => !['geography', 'period', 'suppressed', 'age_group', 'sex'].includes(name));
+        expect(figures.length, query).toBeGreaterThanOrEqual(9);
+        expect(figures.filter(([, value]) => value !== null), query).toEqual([]);
+      }
     }
   });
 
@@ -116,7 +120,7 @@ describe('public aggregates give away no small count', () => {
     ['overdoses, county × month, every state (mostly withheld)', { base: 'measure=all_overdose&unit=month', by: null, states: null }],
     ['all deaths by sex, county × month, small states', { base: 'measure=all_deaths&unit=month&from=2024-01&to=2024-02', by: 'sex', states: ['10', '11', '44', '50'] }],
     ['overdoses by age group, states, whole range', { base: 'measure=all_overdose&unit=total', by: 'age_group', states: [] }],
-    ['ED opioid visits, state × week', { base: 'source=ed&measure=opioid&unit=week&from=2024-01&to=2024-02', by: null, states: [] }],
+    ['ED opioid visits, state × month', { base: 'source=ed&measure=opioid&unit=month&from=2024-01&to=2024-03', by: null, states: [] }],
   ];
   for (const [name, family] of families) {
     it(`leaves no withheld value to solve for: ${name}`, async () => {
@@ -140,6 +144,109 @@ describe('public aggregates give away no small count', () => {
     expect(leaks.length).toBeGreaterThan(10);
     for (const leak of leaks) expect(leak.solved).toBeCloseTo(leak.actual, 9);
   }, 120_000);
+
+  it('refuses the public days, weeks and part months below the nation, saying what to do', async () => {
+    for (const [query, message] of [
+      ['measure=all_overdose&geography=state&unit=week', /^unit=week below the national level needs a sign-in/],
+      ['measure=all_overdose&geography=county&state=39&unit=day', /^unit=day below the national level needs a sign-in/],
+      ['measure=all_overdose&geography=county&state=39&unit=total&from=2024-01-01&to=2024-01-20', /cover whole months/],
+    ] as const) {
+      const response = await fetch(new URL(`/api/aggregates?${query}`, server.url));
+      expect(response.status, query).toBe(403);
+      expect(((await response.json()) as { error: { message: string } }).error.message, query).toMatch(message);
+      const signedIn = await fetch(new URL(`/api/aggregates?${query}`, server.url), { headers: { authorization: `Bearer ${epidemiologist}` } });
+      expect(signedIn.status, query).toBe(200);
+    }
+    expect((await rows('measure=all_overdose&geography=nation&unit=week')).length).toBeGreaterThan(0);
+  });
+
+  // Each answer protected on its own let a reader subtract two of them: (January-April) minus
+  // (January-March) was April's count, withheld or not.
+  it('gives away no withheld count across answers over different ranges and units', async () => {
+    const nation = await rows('measure=all_deaths&geography=nation&unit=month', epidemiologist);
+    const months = nation.map((r) => String(r.period)).sort();
+    expect(months.length).toBeGreaterThanOrEqual(4);
+    const last = months.length - 1;
+    const years = [...new Set(months.map((m) => m.slice(0, 4)))];
+    const monthsOf = (from: string, to: string) => months.filter((m) => m >= from && m <= to);
+    /** Ranges a reader might ask, as [from, to] months (inclusive). */
+    const ranges: [string, string][] = [
+      [months[0]!, months[months.length - 1]!],
+      ...years.map((y) => [`${y}-01`, `${y}-12`] as [string, string]),
+      // Every range of whole months inside the data, and ranges running past it.
+      ...months.flatMap((from, i) => months.slice(i).map((to) => [from, to] as [string, string])),
+      [`${years[0]!}-01`, months[last]!],
+      [months[0]!, `${years[years.length - 1]!}-12`],
+    ];
+    for (const [measure, level, place] of [
+      ['all_deaths', 'county', '&state=39'],
+      ['all_deaths', 'county', '&state=48'],
+      ['all_overdose', 'state', ''],
+      ['synthetic_opioid', 'state', ''],
+    ] as const) {
+      const base = `measure=${measure}&geography=${level}${place}`;
+      const known = new Map<string, number>();
+      const truth = new Map<string, number>();
+      const equations: ReturnType<typeof sumEquation>[] = [];
+      const monthKey = (geography: string, month: string) => `${geography}|${month}`;
+      // The months, asked over several ranges: a cell shown in any of them is known.
+      for (const [from, to] of [ranges[0]!, [months[1]!, months[last]!], [months[0]!, months[last - 1]!], [months[1]!, months[2]!]] as [string, string][]) {
+        const query = `${base}&unit=month&from=${from}&to=${to}`;
+        const [shown, actual] = await Promise.all([rows(query), rows(query, epidemiologist)]);
+        for (const row of actual) truth.set(monthKey(String(row.geography), String(row.period)), Number(row.count));
+        for (const row of shown) if (row.suppressed !== true) known.set(monthKey(String(row.geography), String(row.period)), Number(row.count));
+      }
+      const geographies = [...new Set([...truth.keys()].map((k) => k.split('|')[0]!))];
+      // Totals over every range, years, and 12-month-ending values: each shown one is a sum of months.
+      const sums: { query: string; monthsOf: (row: Row) => string[] }[] = [
+        ...ranges.map(([from, to]) => ({ query: `${base}&unit=total&from=${from}&to=${to}`, monthsOf: () => monthsOf(from, to) })),
+        { query: `${base}&unit=year`, monthsOf: (row: Row) => monthsOf(`${String(row.period)}-01`, `${String(row.period)}-12`) },
+        ...(months.length >= 12
+          ? [{ query: `${base}&unit=12mo&from=${months[11]!}&to=${months[last]!}`, monthsOf: (row: Row) => months.slice(months.indexOf(String(row.period)) - 11, months.indexOf(String(row.period)) + 1) }]
+          : []),
+      ];
+      let shownSums = 0;
+      for (const { query, monthsOf: partsOf } of sums) {
+        const shown = await rows(query);
+        expect(shownSmall(shown), query).toEqual([]);
+        for (const row of shown) {
+          if (row.suppressed === true) continue;
+          const key = `${String(row.geography)}|${query}|${String(row.period)}`;
+          known.set(key, Number(row.count));
+          equations.push(sumEquation(partsOf(row).map((m) => monthKey(String(row.geography), m)), key));
+          shownSums++;
+        }
+      }
+      const hidden = new Map<string, number>();
+      for (const g of geographies) {
+        for (const m of months) {
+          const key = monthKey(g, m);
+          if (!known.has(key)) (truth.has(key) && truth.get(key)! > 0 ? hidden : known).set(key, truth.get(key) ?? 0);
+        }
+      }
+      // A shown zero-count row is absent from the answer, so a month missing from the truth is a known 0.
+      for (const [key, value] of hidden) if (value === 0) known.set(key, 0);
+      const reading = { known, hidden, equations };
+      expect(hidden.size, base).toBeGreaterThan(5);
+      expect(shownSums, base).toBeGreaterThan(20);
+      expect(subtractionLeaks(reading), base).toEqual([]);
+      expect(determinedUnknowns(reading), base).toEqual([]);
+      // The guard: the same sums taken from the true counts (as each answer protected on its own
+      // showed most of them) do give withheld months away.
+      const naive = { known: new Map(known), hidden: new Map(hidden), equations: [...equations] };
+      for (const [from, to] of ranges) {
+        for (const g of geographies) {
+          const key = `${g}|naive ${from} ${to}`;
+          const value = monthsOf(from, to).reduce((sum, m) => sum + (truth.get(monthKey(g, m)) ?? 0), 0);
+          if (value >= 10) {
+            naive.known.set(key, value);
+            naive.equations.push(sumEquation(monthsOf(from, to).map((m) => monthKey(g, m)), key));
+          }
+        }
+      }
+      if (measure === 'all_deaths') expect(determinedUnknowns(naive).length, base).toBeGreaterThan(0);
+    }
+  }, 180_000);
 
   it('answers a state\'s counties the same with state= as without', async () => {
     const all = await rows('measure=all_deaths&geography=county&unit=month');

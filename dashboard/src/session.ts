@@ -25,6 +25,8 @@ export interface Permissions {
   clusters: boolean;
   /** Records behind a cell: text, codes, rule trace. */
   lineList: boolean;
+  /** Aggregates without small-number suppression (server/auth/principal.ts seesUnsuppressed). */
+  unsuppressed: boolean;
 }
 
 export function permissionsOf(role: Role): Permissions {
@@ -33,7 +35,8 @@ export function permissionsOf(role: Role): Permissions {
   const lineList = role === 'admin' || role === 'epidemiologist' || role === 'coder';
   if (role === 'admin' || role === 'coder') views.add('review');
   if (role === 'admin' || role === 'uploader') views.add('upload');
-  return { views, clusters, lineList };
+  const unsuppressed = role === 'admin' || role === 'epidemiologist' || role === 'coder';
+  return { views, clusters, lineList, unsuppressed };
 }
 
 /** The role(s) a view needs, in words, for "sign in with … to see this". */

@@ -14,6 +14,7 @@
 import { listValue } from '@duckdb/node-api';
 import type { AggregateQuery, AggregateService } from '../../pipeline/stats/aggregates/aggregate-service.ts';
 import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
+import { calendarYearsCovered } from '../../pipeline/stats/aggregates/public-grid.ts';
 import { listDefinitions } from '../../pipeline/store/syndrome-definitions.ts';
 import { isSmallSubnationalCount } from '../routes/alerts.ts';
 import { combinationProtection, type CombinationCell, type Protection } from '../../pipeline/stats/rates/combination-protection.ts';
@@ -117,6 +118,11 @@ export interface ReportData {
     /** What /api/combinations withholds for the public. */
     protection: Protection;
     labels: ReadonlyMap<string, string>;
+    /**
+     * Below the nation the public gets combinations by calendar year only (public-grid.ts): a
+     * period that is not one whole year withholds the table from the public version.
+     */
+    offGrid: boolean;
   };
   alerts: AlertRecord[];
 }
@@ -232,6 +238,9 @@ function populationRow(r: Record<string, unknown>): PopulationRow {
 /** The place's overdose deaths by drug combination over the period, protected as /api/combinations protects a table. */
 async function combinations({ db, queries }: DataSource, place: Place, period: Period): Promise<ReportData['combinations']> {
   const [extent] = await queries.rows(db.connection, 'drug_combination_extent', { source: 'deaths' });
+  const dataDays = extent?.first_day ? { first: String(extent.first_day), last: String(extent.last_day) } : null;
+  const { from, to } = dateRange(period);
+  const offGrid = place.level !== 'nation' && calendarYearsCovered(from, to, dataDays)?.length !== 1;
   const labels = new Map(((extent?.classes as { class: string; label: string }[] | undefined) ?? []).map((c) => [c.class, c.label]));
   const rows = await queries.rows(db.connection, 'drug_combinations', {
     source: 'deaths',
@@ -243,7 +252,7 @@ async function combinations({ db, queries }: DataSource, place: Place, period: P
   const counts = new Map<string, number>();
   for (const row of rows) if (row.geography === place.code) counts.set(String(row.combination), (counts.get(String(row.combination)) ?? 0) + Number(row.records));
   const cells: CombinationCell[] = [...counts].map(([combination, count]) => ({ combination, classes: combination === 'unspecified' ? [] : combination.split('+'), count }));
-  return { cells, protection: combinationProtection(cells, { suppress: place.level !== 'nation' }), labels };
+  return { cells, protection: combinationProtection(cells, { suppress: place.level !== 'nation' }), labels, offGrid };
 }
 
 /**

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { BackgroundRefresh } from '../../pipeline/jobs/refresh-aggregates.ts';
 import { AggregateService, MAX_ROWS, type AggregateAnswer, type AggregateQuery } from '../../pipeline/stats/aggregates/aggregate-service.ts';
 import { UNITS } from '../../pipeline/stats/aggregates/periods.ts';
+import { publicGridProblem } from '../../pipeline/stats/aggregates/public-grid.ts';
 import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
 import { ARROW_MEDIA_TYPE, rowsToArrow } from '../arrow.ts';
 import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
@@ -65,7 +66,8 @@ export const AGGREGATE_ROUTES: readonly RouteDoc[] = [
     description:
       'One row per place × period (× stratum) with events: count, population, crude rate per 100,000 and its 95% CI (exact Poisson below 100 events), unreliable (fewer than 20), ' +
       'age-adjusted rate (2000 US standard) where age-specific populations exist, and for deaths the shares pending investigation and with a specific drug code. ' +
-      'Callers without record-level rights (the public, uploaders) get counts of 1-9 below the national level withheld, with complementary suppression. ' +
+      'Callers without record-level rights (the public, uploaders) get counts of 1-9 below the national level withheld, with complementary suppression, every value read off one grid of calendar-year blocks ' +
+      'so that no two answers can be played against each other; below the nation they get months, years, 12 months ending and totals over whole months (days, weeks and part months are a 403). ' +
       `At most ${MAX_ROWS.toLocaleString('en-US')} rows: a larger request is a 400. CSV rows end with a "note" column (suppressed, unreliable, no population).`,
     tags: ['aggregates'],
     callers: ['public', 'admin', 'uploader', 'coder', 'epidemiologist'],
@@ -250,6 +252,8 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     const parameters = parseInput(AGGREGATE_QUERY, request.query);
     const format = formatOf(request, parameters.format);
     const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
+    const offGrid = question.suppress && question.query.geography !== 'nation' ? publicGridProblem(question.query.unit, question.query.from, question.query.to) : null;
+    if (offGrid !== null) throw new HttpError(403, offGrid);
     const key = keyOf(question);
     const { current, version } = await service.answerVersion(question.query.source);
     let answer = current ? answers.get(key, version, question) : undefined;

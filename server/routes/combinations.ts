@@ -7,7 +7,9 @@
  *
  * Small counts: callers who do not see unsuppressed aggregates get no count of 1-9 below the
  * nation, and nothing they are shown (here or as a measure's count in /api/aggregates) lets them
- * work one out: combinationProtection, below.
+ * work one out: combinationProtection, below. Each period's table is protected on its own, so
+ * below the nation they get one unit only, the calendar year (a 403 for the others): with years
+ * and quarters both, a year minus three shown quarters would be the fourth.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -16,6 +18,7 @@ import { principalOf, seesUnsuppressed } from '../auth/principal.ts';
 import { HttpError, parseInput, yearMonth } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppServices } from '../services.ts';
+import { PUBLIC_COMBINATION_UNIT } from '../../pipeline/stats/aggregates/public-grid.ts';
 import { combinationProtection, type CombinationCell, type Protection } from '../../pipeline/stats/rates/combination-protection.ts';
 
 const QUERY = z.strictObject({
@@ -69,7 +72,7 @@ export const COMBINATION_ROUTES: readonly RouteDoc[] = [
     description:
       'Per place and period: each combination of drug classes (e.g. synthetic_opioid+psychostimulant), its count, share of the overdose total and change from the previous period, ' +
       'and the class × class co-occurrence counts. Callers without unsuppressed access get no count of 1-9 below the nation: small combinations are hidden, summed into "other" (never 1-9), ' +
-      'and whatever else would let them be worked out is hidden too. County tables need place (a state or a county).',
+      'and whatever else would let them be worked out is hidden too; below the nation they get calendar years only (unit=year: a year minus its shown quarters would be the fourth). County tables need place (a state or a county).',
     tags: ['aggregates'],
     callers: ['public', 'admin', 'uploader', 'coder', 'epidemiologist'],
     query: QUERY,
@@ -87,6 +90,10 @@ export function combinationRoutes({ db, queries }: AppServices): Router {
     if (query.geography === 'county' && query.place === undefined) throw new HttpError(400, 'invalid place: missing (county tables come one state, place=39, or one county, place=39061, at a time)');
     if (query.geography === 'state' && query.place !== undefined && query.place.length !== 2) throw new HttpError(400, `invalid place: "${query.place}" (state tables take a state FIPS code)`);
     if (query.geography === 'nation' && query.place !== undefined) throw new HttpError(400, `invalid place: "${query.place}" (the nation has no place filter)`);
+    const suppress = query.geography !== 'nation' && !seesUnsuppressed(principalOf(response));
+    if (suppress && query.unit !== PUBLIC_COMBINATION_UNIT) {
+      throw new HttpError(403, `unit=${query.unit} below the national level needs a sign-in: public drug combinations for states and counties are by calendar year (unit=year), so that no withheld count follows from a year minus its shown quarters or months`);
+    }
     const [extent] = await queries.rows(db.connection, 'drug_combination_extent', { source: query.source });
     const firstDay = (extent?.first_day as string | null) ?? null;
     const lastDay = (extent?.last_day as string | null) ?? null;
@@ -107,7 +114,6 @@ export function combinationRoutes({ db, queries }: AppServices): Router {
       source: query.source, geography: query.geography, place: query.place ?? '', unit: query.unit,
       from: periodStart(first - 1, query.unit), to: periodStart(last + 1, query.unit),
     });
-    const suppress = query.geography !== 'nation' && !seesUnsuppressed(principalOf(response));
     const order = new Map(classes.map((c, i) => [c.class, i]));
     const cells = new Map<string, Map<string, CombinationCell[]>>();
     for (const row of rows) {

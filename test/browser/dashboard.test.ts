@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
       const before = await drawn(tab);
       await tag();
       await change();
-      await expect.poll(() => tab.locator(chart).innerHTML(), { message: `${step}: the map changes` }).not.toBe(before.html);
+      await expect.poll(() => tab.locator(chart).innerHTML(), { message: `${step}: the map changes`, timeout: 10_000 }).not.toBe(before.html);
       const after = await drawn(tab);
       expect(await kept(), `${step}: the map drawn before is recoloured, not drawn anew`).toBe(true);
       expect(after.hooks.state).toBe('ready');

@@ -25,6 +25,7 @@ describe('permissions', () => {
   test('line lists for the roles that read records; clusters for epidemiologists and admins', () => {
     expect(['public', 'uploader', 'coder', 'epidemiologist', 'admin'].map((r) => permissionsOf(r as 'public').lineList)).toEqual([false, false, true, true, true]);
     expect(['public', 'uploader', 'coder', 'epidemiologist', 'admin'].map((r) => permissionsOf(r as 'public').clusters)).toEqual([false, false, false, true, true]);
+    expect(['public', 'uploader', 'coder', 'epidemiologist', 'admin'].map((r) => permissionsOf(r as 'public').unsuppressed)).toEqual([false, false, true, true, true]);
   });
 });
 

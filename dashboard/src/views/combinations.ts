@@ -32,8 +32,10 @@ export class CombinationsView implements View {
       const generation = ++this.generation;
       for (const panel of [this.bars, this.trend, this.matrix]) panel.loading();
       const { filters } = route;
-      const unit = combinationUnit(monthsBetween(filters.from, filters.to).length);
-      const result = await settle(fetchCombinations(this.ctx.http, this.ctx.cache, { from: filters.from, to: filters.to, state: stateOf(filters.geo), unit }));
+      // The public gets a state's combinations by calendar year only (the server's grid, public-grid.ts).
+      const state = stateOf(filters.geo);
+      const unit = state && !this.ctx.permissions.unsuppressed ? 'year' : combinationUnit(monthsBetween(filters.from, filters.to).length);
+      const result = await settle(fetchCombinations(this.ctx.http, this.ctx.cache, { from: filters.from, to: filters.to, state, unit }));
       if (generation !== this.generation) return;
       this.last = { route, result };
       this.redraw();

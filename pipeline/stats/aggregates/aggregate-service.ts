@@ -14,6 +14,7 @@ import { aggregateColumns, type Breakdown, type ColumnSpec, type Source } from '
 import { ageAdjustedFigures, NO_AGE_ADJUSTMENT, type AgeAdjustedFigures } from './estimates.ts';
 import { ALL, HierarchySuppression } from './hierarchy-suppression.ts';
 import { methodNotes, suppressionSummary, type SuppressionSummary } from './notes.ts';
+import { GridSuppression, OffGridError, publicGridProblem } from './public-grid.ts';
 import { addMonths, countStart, isWholeMonths, partialPeriodNotes, periodsOf, type Unit } from './periods.ts';
 import { compareRows, countCellsOf, figuresRow, suppressedRow, type AggregateRow, type CountCell } from './rows.ts';
 
@@ -172,6 +173,8 @@ export class AggregateService {
     const dataAsOf = cached && status.refreshedAt ? status.refreshedAt : new Date().toISOString();
     const columns = aggregateColumns(query.source, query.by);
     const suppress = caller.suppress && query.geography !== 'nation';
+    const offGrid = suppress ? publicGridProblem(query.unit, query.from, query.to) : null;
+    if (offGrid !== null) throw new OffGridError(offGrid);
     const base = { columns, dataAsOf, figuresFrom: cached ? ('cache' as const) : ('records' as const), from: query.from, to: query.to };
     if (query.from >= query.to) return { ...base, from: asked.from, to: asked.to, rows: [], suppression: suppressionSummary(suppress, 0, query.geography), notes };
 
@@ -190,8 +193,8 @@ export class AggregateService {
       for (const cell of cells) rows.push(figuresRow(query.source, query.by, cell, { shares: true, adjusted: adjustedOf(cell) }));
       if (query.by) rows.sort(compareRows(query.by, STRATA[query.by])); // strata in their order, not alphabetical
     } else {
-      const plan = await this.plan(query, query.by, status.dataVersion, cached, cells);
-      const agePlan = adjustment && query.by === null ? await this.plan(query, 'age_group', status.dataVersion, cached, adjustment.ageCells) : null;
+      const plan = await this.gridPlan(query, query.by, status, cached);
+      const agePlan = adjustment && query.by === null ? await this.gridPlan(query, 'age_group', status, cached) : null;
       const seen = new Set<string>();
       for (const cell of cells) {
         seen.add(cellKey(cell));
@@ -305,6 +308,16 @@ export class AggregateService {
     // The age plan protects age-specific counts without sex: give it those.
     const ageOnly = bySex ? [] : ageCells;
     return { figures, missing, reasons, ageCells: ageOnly };
+  }
+
+  /**
+   * The public's suppression of a question, read off the grid of calendar-year blocks
+   * (public-grid.ts): the same cells withheld whatever range or unit is asked.
+   */
+  private async gridPlan(query: AggregateQuery, by: Breakdown | null, status: CacheStatus, cached: boolean): Promise<GridSuppression> {
+    const extent = await this.dataExtent(query.source, status);
+    const block = (unit: Unit, year: number) => this.plan({ ...query, unit, from: `${year}-01-01`, to: `${year + 1}-01-01` }, by, status.dataVersion, cached, null);
+    return GridSuppression.build(query.unit, query.from, query.to, extent, { months: (y) => block('month', y), totals: (y) => block('total', y) });
   }
 
   /**

@@ -50,6 +50,7 @@ export function suppressionSummary(applied: boolean, suppressedCells: number, ge
       'Counts of 1-9 below the national level are withheld with the rates built on them (NCHS / CDC WONDER), and so are further cells chosen so that no withheld count can be recovered from the ' +
       'totals this API serves for the same question: each state\'s totals by period, each place\'s total over the range, and the totals without a breakdown. Withheld cells, zeros among them, ' +
       'carry only their place and period. National counts are not suppressed (NCHS practice). Shares pending and specific are given at state and national level only, and age-adjusted rates ' +
-      'below the national level only where no age-specific count of the cell is withheld. Tables of other time units or ranges are suppressed on their own.',
+      'below the national level only where no age-specific count of the cell is withheld. Every value comes from one grid, whatever the range or unit asked: each calendar year\'s months and totals, suppressed together; ' +
+      'a total over part of a year, or a 12-month-ending value, is the sum of its months and is withheld when any of them is.',
   };
 }

@@ -170,9 +170,16 @@ export function drugTables(document: Document, model: ReportModel): Node[] {
       ]),
     ),
   });
-  const { rows, unlisted, withheld } = model.combinations;
+  const { rows, unlisted, withheld, byYearOnly } = model.combinations;
   const combinations = withheld
-    ? el(document, 'p', { class: 'empty', 'data-empty': 'combinations', 'data-suppressed': 'true' }, 'Not shown: the overdose deaths of the place and period are too few, or withheld, for their combinations to be shown.')
+    ? el(
+        document,
+        'p',
+        { class: 'empty', 'data-empty': 'combinations', 'data-suppressed': 'true' },
+        byYearOnly
+          ? 'Not shown: drug combinations for states and counties are published by calendar year (so that no count of 1–9 follows from a year minus its parts); choose a whole year.'
+          : 'Not shown: the overdose deaths of the place and period are too few, or withheld, for their combinations to be shown.',
+      )
     : rows.length > 0
       ? table(document, {
           className: 'combinations',

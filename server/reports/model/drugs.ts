@@ -37,6 +37,8 @@ export interface CombinationsModel {
   unlisted: { combinations: number | null; deaths: number | null } | null;
   /** The whole table is withheld (its total is 1-9). */
   withheld: boolean;
+  /** Withheld because the period is not one calendar year (the public gets combinations below the nation by year). */
+  byYearOnly: boolean;
 }
 
 /** At most this many combinations are listed (in the public version). */
@@ -82,7 +84,7 @@ export function combinationsModel(data: ReportData['combinations'], overdoseDeat
   const { cells, protection, labels } = data;
   // The combinations add up to the overdose deaths: where the aggregates withhold that total (to
   // protect another count), no part of this table may show, or it would give the total away.
-  const totalWithheld = protection.totalHidden || (overdoseDeaths.status === 'suppressed' && disclosure.publicRelease) || (overdoseDeaths.status === 'shown' && overdoseDeaths.flagged);
+  const totalWithheld = data.offGrid || protection.totalHidden || (overdoseDeaths.status === 'suppressed' && disclosure.publicRelease) || (overdoseDeaths.status === 'shown' && overdoseDeaths.flagged);
   const hidden = (combination: string) => totalWithheld || protection.hidden.has(combination);
   for (const cell of cells) disclosure.figure('drug combinations', cell.count, hidden(cell.combination));
   const total = disclosure.publicRelease && totalWithheld ? ({ status: 'suppressed' } as const) : ({ status: 'shown', value: protection.total, flagged: totalWithheld } as const);
@@ -103,5 +105,5 @@ export function combinationsModel(data: ReportData['combinations'], overdoseDeat
           deaths: totalWithheld ? null : withheld.reduce((s, c) => s + c.count, 0),
         }
       : null;
-  return { rows, unlisted, withheld: totalWithheld && disclosure.publicRelease };
+  return { rows, unlisted, withheld: totalWithheld && disclosure.publicRelease, byYearOnly: data.offGrid };
 }
