@@ -169,3 +169,43 @@ describe('the coder', () => {
     });
   });
 });
+
+describe('remembered sentences', () => {
+  // A field read from remembered sentences must say exactly what it says read afresh, including
+  // what depends on the sentences before: an alcohol sign beside alcohol named earlier, unknown
+  // words after an uncertain overdose earlier.
+  it('give every field the facts it has read afresh', async () => {
+    const { labeledEdVisits, DEMO_OPTIONS } = await import('../fixtures/generator/index.ts');
+    const { validateEdVisitRow } = await import('../pipeline/records/ed-visit-schema.ts');
+    const { analyseField, SentenceMemo } = await import('../pipeline/coding/ed/field.ts');
+    const { createMatchers } = await import('../pipeline/coding/ed/matchers.ts');
+    const matchers = createMatchers(tables);
+    const crossSentence = [
+      'pt drank a lot of etoh. odor of etoh on breath',
+      'found with vodka bottle; slurred speech',
+      'slurred speech. drank vodka',
+      'drank vodka. slurred speech',
+      'possible overdose. took some xylofentazine',
+      'took some xylofentazine. possible overdose',
+      'narcan x2 by EMS. used bromazolamine and metonitazene',
+      'denies drug use. denies SI. narcan given. denies SI',
+    ];
+    const texts = [...crossSentence];
+    for (const labeled of labeledEdVisits({ ...DEMO_OPTIONS, seed: 5, start: '2024-03-01', end: '2024-03-10', deathScale: 0, edScale: 0.0004 })) {
+      const result = validateEdVisitRow(labeled.row);
+      if (!result.ok) continue;
+      for (const text of [result.visit.chiefComplaint, result.visit.triageNote]) if (text) texts.push(text);
+    }
+    expect(texts.length).toBeGreaterThan(2_000);
+    const memo = new SentenceMemo(matchers, tables.categories, 300);
+    for (const pass of [1, 2]) {
+      for (const text of texts) expect(analyseField(text, matchers, tables.categories, memo), `${text} (pass ${pass})`).toEqual(analyseField(text, matchers, tables.categories));
+    }
+    const read = (text: string) => analyseField(text, matchers, tables.categories, memo);
+    expect(read(crossSentence[0]!).alcoholSign).toBe(true);
+    expect(read(crossSentence[2]!).alcoholSign).toBe(false); // the sign came before the alcohol
+    expect(read(crossSentence[3]!).alcoholSign).toBe(true); // the alcohol named in the sentence before
+    expect(read(crossSentence[4]!).unknownWords).toEqual(['xylofentazine']);
+    expect(read(crossSentence[5]!).unknownWords).toEqual([]); // the uncertain overdose came after the word
+  });
+});

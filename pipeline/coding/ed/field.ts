@@ -6,8 +6,8 @@
  */
 import { emptyFacts, type FieldFacts, isQuiet } from './facts.ts';
 import type { EdMatchers } from './matchers.ts';
-import { analyseSentence } from './sentence.ts';
-import { triageSentences } from './shorthand.ts';
+import { addSentence, NOTHING_SAID, sentenceFacts, type SentenceFacts } from './sentence.ts';
+import { sentenceParts, sentenceTokens, triageSentences } from './shorthand.ts';
 import type { CategoryInfo } from './tables.ts';
 
 export type FieldAnalyser = (text: string | null) => FieldFacts | null;
@@ -23,22 +23,46 @@ function internQuiet(facts: FieldFacts, shared: Map<number, FieldFacts>): FieldF
   return out;
 }
 
-export function analyseField(text: string, matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>): FieldFacts {
+/** Remembers sentences by their text as written (a note is new far more often than its sentences). */
+export class SentenceMemo {
+  private readonly memo = new Map<string, SentenceFacts>();
+
+  constructor(
+    private readonly matchers: EdMatchers,
+    private readonly categories: ReadonlyMap<string, CategoryInfo>,
+    private readonly capacity = 100_000,
+  ) {}
+
+  facts(part: string): SentenceFacts {
+    let facts = this.memo.get(part);
+    if (facts === undefined) {
+      const tokens = sentenceTokens(part);
+      facts = tokens === null ? NOTHING_SAID : sentenceFacts(tokens, this.matchers, this.categories);
+      if (this.memo.size >= this.capacity) this.memo.clear();
+      this.memo.set(part, facts);
+    }
+    return facts;
+  }
+}
+
+export function analyseField(text: string, matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>, sentences?: SentenceMemo): FieldFacts {
   const facts = emptyFacts();
-  for (const tokens of triageSentences(text)) analyseSentence(tokens, matchers, categories, facts);
+  if (sentences) for (const part of sentenceParts(text)) addSentence(facts, sentences.facts(part));
+  else for (const tokens of triageSentences(text)) addSentence(facts, sentenceFacts(tokens, matchers, categories));
   facts.quiet = isQuiet(facts);
   return facts;
 }
 
-/** Remembers recent fields by their text as written; results are shared and must not be modified. */
+/** Remembers recent fields by their text as written, and their sentences; results are shared and must not be modified. */
 export function memoisedAnalyser(matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>, capacity = 50_000): FieldAnalyser {
   const memo = new Map<string, FieldFacts>();
   const shared = new Map<number, FieldFacts>();
+  const sentences = new SentenceMemo(matchers, categories);
   return (text) => {
     if (text === null || text === '') return null;
     let facts = memo.get(text);
     if (facts === undefined) {
-      facts = analyseField(text, matchers, categories);
+      facts = analyseField(text, matchers, categories, sentences);
       if (facts.quiet) facts = internQuiet(facts, shared);
       if (memo.size >= capacity) memo.clear();
       memo.set(text, facts);

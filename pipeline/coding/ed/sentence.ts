@@ -6,7 +6,7 @@
  */
 import type { TermMatch } from '../deaths/matcher.ts';
 import { type CueKind, HYPOTHETICAL, UNCERTAIN } from './cues.ts';
-import { type FieldFacts, ROLE_REASON } from './facts.ts';
+import { type FieldFacts, type Mention, ROLE_REASON } from './facts.ts';
 import type { EdMatchers } from './matchers.ts';
 import { sentenceModifiers } from './modifiers.ts';
 import { mentionRole, type SentenceView } from './roles.ts';
@@ -18,22 +18,51 @@ const HEDGES = new Set(['approximately', 'about', 'around', 'like', 'over', 'rou
 const OVERDOSE_COUNT = 5;
 const SUBSTANCE_LIKE = /(?:ine|ines|azepam|azolam|olam|fentanyl|fentanil|nitazene|amine|idone|odone|orphine|barbital|ane|azine|azene)$|^(?:fluoro|chloro|bromo|nitaz|fentan|methyl)/;
 
-export function analyseSentence(tokens: string[], matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>, facts: FieldFacts): void {
+/** Flags a sentence can set on its field (each only ever turned on). */
+const SENTENCE_FLAGS = ['overdose', 'naloxone', 'depressed', 'intoxication', 'withdrawal', 'detox', 'ingest', 'foreignBody', 'selfHarm', 'selfHarmHistory', 'assault', 'undetermined', 'accidental'] as const;
+type SentenceFlag = (typeof SENTENCE_FLAGS)[number];
+
+/**
+ * What one sentence says on its own, a pure function of its words: so a field's analyser can
+ * remember sentences (a note is new far more often than its sentences are: "Denies fever", "Narcan
+ * x2 by EMS"). The two things that depend on the sentences before it are kept open for the merge
+ * (`addSentence`): an alcohol sign counts only beside an acute alcohol mention of the field so
+ * far, and unknown words are collected once the field has an overdose, even an uncertain one.
+ */
+export interface SentenceFacts {
+  mentions: Mention[];
+  negated: string[];
+  flags: readonly SentenceFlag[];
+  uncertainOverdose: string | null;
+  /** An alcohol-sign cue (odor on breath, slurred speech), not negated. */
+  alcoholSignCue: boolean;
+  /** The sentence itself states an overdose or naloxone given: collect its unknown words. */
+  collects: boolean;
+  /** Substance-like words no table knows, not part of a match, in order (before the field's de-duplication). */
+  unknownCandidates: string[];
+}
+
+/** What a sentence without a cue or a drug says (shared). */
+export const NOTHING_SAID: SentenceFacts = Object.freeze({ mentions: [], negated: [], flags: [], uncertainOverdose: null, alcoholSignCue: false, collects: false, unknownCandidates: [] });
+
+export function sentenceFacts(tokens: string[], matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>): SentenceFacts {
   const cues = matchers.cues(tokens);
   const drugs = matchers.drugs(tokens);
-  if (cues.length === 0 && drugs.length === 0) return;
+  if (cues.length === 0 && drugs.length === 0) return NOTHING_SAID;
   const { negated, near, past } = sentenceModifiers(tokens);
   const live = (c: TermMatch<CueKind>) => !negated(c.start, c.end) && !past(c.start);
+  const out: SentenceFacts = { mentions: [], negated: [], flags: [], uncertainOverdose: null, alcoholSignCue: false, collects: false, unknownCandidates: [] };
+  const flags = new Set<SentenceFlag>();
 
   let overdose = false;
   for (const c of cues) {
     if (c.value === 'overdose' || (c.value === 'excess' && cues.some((v) => v.value === 'use' && TAKE_VERBS.has(v.text) && v.end <= c.start && c.start - v.end <= 2))) {
       // Only overdose words themselves are listed as left out ("all her" alone says nothing).
-      const note = (why: string) => c.value === 'overdose' && facts.negated.push(`${c.text}: ${why}`);
+      const note = (why: string) => c.value === 'overdose' && out.negated.push(`${c.text}: ${why}`);
       if (negated(c.start, c.end)) note('negated');
       else if (near(HYPOTHETICAL, c.start, c.end, 4, 0)) note('plan or thought, not an event');
       else if (past(c.start)) note('history, not this visit');
-      else if (near(UNCERTAIN, c.start, c.end, 3, 1)) facts.uncertainOverdose ??= c.text;
+      else if (near(UNCERTAIN, c.start, c.end, 3, 1)) out.uncertainOverdose ??= c.text;
       else overdose = true;
     } else if (c.value === 'use' && TAKE_VERBS.has(c.text) && live(c)) {
       for (let i = c.end; i < Math.min(tokens.length, c.end + 3); i++) {
@@ -53,36 +82,50 @@ export function analyseSentence(tokens: string[], matchers: EdMatchers, categori
   for (const d of drugs) {
     // "drinking lean": the verb's object is the substance.
     if (d.value.verb && drugs.some((o) => o !== d && o.value.category !== null && o.start >= d.end && o.start - d.end <= 2)) continue;
-    addMention(d, view, categories, facts);
+    addMention(d, view, categories, out);
   }
 
-  if (overdose) facts.overdose = true;
-  if (naloxone) facts.naloxone = true;
-  if (kinds.has('depressed')) facts.depressed = true;
-  if (kinds.has('intoxication')) facts.intoxication = true;
-  if (kinds.has('alcohol-sign') && facts.mentions.some((m) => m.role === 'acute' && m.info.deathCode === 'T51.0')) facts.alcoholSign = true;
-  if (kinds.has('withdrawal')) facts.withdrawal = true;
-  if (kinds.has('detox')) facts.detox = true;
-  if (kinds.has('ingest')) facts.ingest = true;
-  if (kinds.has('foreign-body')) facts.foreignBody = true;
+  if (overdose) flags.add('overdose');
+  if (naloxone) flags.add('naloxone');
+  if (kinds.has('depressed')) flags.add('depressed');
+  if (kinds.has('intoxication')) flags.add('intoxication');
+  out.alcoholSignCue = kinds.has('alcohol-sign');
+  if (kinds.has('withdrawal')) flags.add('withdrawal');
+  if (kinds.has('detox')) flags.add('detox');
+  if (kinds.has('ingest')) flags.add('ingest');
+  if (kinds.has('foreign-body')) flags.add('foreignBody');
   // "Unable to determine if intentional or accidental": the intent words after it are not statements.
   const undetermined = cues.filter((c) => c.value === 'undetermined' && live(c));
   const weighed = (c: TermMatch<CueKind>) => undetermined.some((u) => c.start >= u.end && c.start - u.end <= 4);
   for (const c of cues) {
     if ((c.value === 'self-harm' || c.value === 'accidental') && weighed(c)) continue;
     if (c.value === 'self-harm') {
-      if (negated(c.start, c.end)) facts.negated.push(`${c.text}: negated`);
-      else if (past(c.start)) facts.selfHarmHistory = true;
-      else facts.selfHarm = true;
-    } else if (c.value === 'assault' && live(c)) facts.assault = true;
-    else if (c.value === 'undetermined' && live(c)) facts.undetermined = true;
-    else if (c.value === 'accidental' && live(c)) facts.accidental = true;
-    else if (c.value === 'naloxone' && !naloxone) facts.negated.push(`${c.text}: not given (${negated(c.start, c.end) ? 'negated' : 'kit or request'})`);
+      if (negated(c.start, c.end)) out.negated.push(`${c.text}: negated`);
+      else if (past(c.start)) flags.add('selfHarmHistory');
+      else flags.add('selfHarm');
+    } else if (c.value === 'assault' && live(c)) flags.add('assault');
+    else if (c.value === 'undetermined' && live(c)) flags.add('undetermined');
+    else if (c.value === 'accidental' && live(c)) flags.add('accidental');
+    else if (c.value === 'naloxone' && !naloxone) out.negated.push(`${c.text}: not given (${negated(c.start, c.end) ? 'negated' : 'kit or request'})`);
   }
-  if (overdose || naloxone || facts.uncertainOverdose !== null) collectUnknown(tokens, cues, drugs, matchers, facts);
+  out.flags = [...flags];
+  out.collects = overdose || naloxone;
+  out.unknownCandidates = unknownCandidates(tokens, cues, drugs, matchers);
+  return out;
 }
 
-function addMention(d: TermMatch<DrugTerm>, view: SentenceView, categories: ReadonlyMap<string, CategoryInfo>, facts: FieldFacts): void {
+/** Adds a sentence's facts to its field's, in order (see SentenceFacts for what depends on the sentences before). */
+export function addSentence(facts: FieldFacts, sentence: SentenceFacts): void {
+  if (sentence === NOTHING_SAID) return;
+  for (const m of sentence.mentions) facts.mentions.push(m);
+  for (const n of sentence.negated) facts.negated.push(n);
+  for (const flag of sentence.flags) facts[flag] = true;
+  if (sentence.alcoholSignCue && facts.mentions.some((m) => m.role === 'acute' && m.info.deathCode === 'T51.0')) facts.alcoholSign = true;
+  facts.uncertainOverdose ??= sentence.uncertainOverdose;
+  if (sentence.collects || facts.uncertainOverdose !== null) for (const w of sentence.unknownCandidates) if (!facts.unknownWords.includes(w)) facts.unknownWords.push(w);
+}
+
+function addMention(d: TermMatch<DrugTerm>, view: SentenceView, categories: ReadonlyMap<string, CategoryInfo>, facts: Pick<FieldFacts, 'mentions' | 'negated'>): void {
   const role = mentionRole(d, view);
   const info = role === null || d.value.category === null ? undefined : categories.get(d.value.category);
   if (!role || !info) return;
@@ -90,10 +133,12 @@ function addMention(d: TermMatch<DrugTerm>, view: SentenceView, categories: Read
   if (role !== 'acute') facts.negated.push(`${d.text}: ${ROLE_REASON[role]}`);
 }
 
-function collectUnknown(tokens: readonly string[], cues: readonly TermMatch<CueKind>[], drugs: readonly TermMatch<DrugTerm>[], matchers: EdMatchers, facts: FieldFacts): void {
+function unknownCandidates(tokens: readonly string[], cues: readonly TermMatch<CueKind>[], drugs: readonly TermMatch<DrugTerm>[], matchers: EdMatchers): string[] {
   const covered = new Uint8Array(tokens.length);
   for (const m of [...cues, ...drugs]) for (let i = m.start; i < m.end; i++) covered[i] = 1;
+  const out: string[] = [];
   tokens.forEach((t, i) => {
-    if (!covered[i] && t.length >= 7 && SUBSTANCE_LIKE.test(t) && matchers.unknownWord(t) && !facts.unknownWords.includes(t)) facts.unknownWords.push(t);
+    if (!covered[i] && t.length >= 7 && SUBSTANCE_LIKE.test(t) && matchers.unknownWord(t)) out.push(t);
   });
+  return out;
 }

@@ -82,13 +82,24 @@ export function expandTokens(tokens: readonly string[]): string[] {
 
 const SENTENCE_BREAK = /[;!\n\r]+|\.(?!\d)/;
 
+/** A triage text → its sentences as written (symbols normalisation would drop already rewritten). */
+export function sentenceParts(raw: string): string[] {
+  const text = raw.replace(/\bo\.d\.?(?![a-z])/gi, ' od ').replace(/\?/g, ' possible ').replace(/\+/g, ' positive ');
+  return text.split(SENTENCE_BREAK);
+}
+
+/** One sentence part → its expanded words; null when nothing is left. */
+export function sentenceTokens(part: string): string[] | null {
+  const normalised = normaliseText(part);
+  return normalised === '' ? null : expandTokens(normalised.split(' '));
+}
+
 /** A triage text → sentences of expanded words (empty sentences dropped). */
 export function triageSentences(raw: string): string[][] {
-  const text = raw.replace(/\bo\.d\.?(?![a-z])/gi, ' od ').replace(/\?/g, ' possible ').replace(/\+/g, ' positive ');
   const out: string[][] = [];
-  for (const part of text.split(SENTENCE_BREAK)) {
-    const normalised = normaliseText(part);
-    if (normalised !== '') out.push(expandTokens(normalised.split(' ')));
+  for (const part of sentenceParts(raw)) {
+    const tokens = sentenceTokens(part);
+    if (tokens !== null) out.push(tokens);
   }
   return out;
 }
