@@ -10,20 +10,29 @@
  *
  * Files are written to a temporary name and renamed; version.json keeps its version string when
  * the tables did not change.
+ *
+ * It also writes (or checks) data/cm-billable-codes.txt, every billable FY2025 code (from the FY2025
+ * code list and the FY2021 order file, ed-lexicon/billable.ts). That file is not one of the coder's
+ * tables: the coder never reads it (the review's correction check does), so it is outside the
+ * digest and version.json — changing it leaves the ED lexicon version stored on codings as it is.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
+import { BILLABLE_FILE, billableCodesFile } from './ed-lexicon/billable.ts';
 import { deriveEdTables, ED_DIR, sha256, TABLE_FILES } from './ed-lexicon/derive.ts';
 import { codesMissingFromCodeList } from './ed-lexicon/verify.ts';
 
 const check = process.argv.includes('--check');
 const derived = deriveEdTables();
-for (const line of derived.report) process.stderr.write(`${line}\n`);
+const billable = billableCodesFile(ICD10CM_DIR);
+for (const line of [...derived.report, ...billable.derived.report]) process.stderr.write(`${line}\n`);
 const dataDir = join(ED_DIR, 'data');
+const isStale = (file: string, text: string) => !existsSync(join(dataDir, file)) || readFileSync(join(dataDir, file), 'utf8') !== text;
 
 if (check) {
-  const stale = TABLE_FILES.filter((f) => !existsSync(join(dataDir, f)) || readFileSync(join(dataDir, f), 'utf8') !== derived.tables[f]);
+  const stale: string[] = TABLE_FILES.filter((f) => isStale(f, derived.tables[f]));
+  if (isStale(BILLABLE_FILE, billable.text)) stale.push(BILLABLE_FILE);
   if (stale.length > 0) {
     process.stderr.write(`stale: ${stale.join(', ')} (run npx tsx scripts/derive-ed-lexicon.ts)\n`);
     process.exit(1);
@@ -41,12 +50,13 @@ if (check) {
   const files: [string, string][] = [
     ...TABLE_FILES.map((f): [string, string] => [f, derived.tables[f]]),
     ['version.json', JSON.stringify({ version, sha256: digest, rows, sources: derived.sources }, null, 2) + '\n'],
+    [BILLABLE_FILE, billable.text],
   ];
   for (const [file, text] of files) {
     writeFileSync(join(dataDir, `${file}.tmp`), text);
     renameSync(join(dataDir, `${file}.tmp`), join(dataDir, file));
   }
-  process.stderr.write(`wrote ${TABLE_FILES.join(', ')}; version ${version}\n`);
+  process.stderr.write(`wrote ${TABLE_FILES.join(', ')}, ${BILLABLE_FILE}; version ${version}\n`);
 }
 
 // The committed tables (as just written, or as checked) may only yield real ICD-10-CM codes.

@@ -77,15 +77,17 @@ describe('coding a visit with its syndromes, remembered by its text', () => {
     expect(staged).toEqual(expected);
   });
 
-  it('computes, without remembering, a visit whose text holds the key separator', () => {
-    const memo = new VisitTextMemo<number>(10);
+  it('tells an absent field from every text, and codes apart however they are split', () => {
+    const memo = new VisitTextMemo<number>(100);
     let computed = 0;
     const compute = () => ++computed;
-    const odd = { chiefComplaint: 'a', triageNote: '\u0000', dischargeDiagnoses: [] };
-    expect([memo.get(odd, 0, true, compute), memo.get(odd, 0, true, compute)]).toEqual([1, 2]);
-    const plain = { chiefComplaint: 'a', triageNote: null, dischargeDiagnoses: [] };
-    expect([memo.get(plain, 0, true, compute), memo.get(plain, 0, true, compute), memo.get(plain, 1, true, compute)]).toEqual([3, 3, 4]);
+    const get = (chiefComplaint: string | null, triageNote: string | null, dischargeDiagnoses: string[], band = 0, readNote = true) => memo.get({ chiefComplaint, triageNote, dischargeDiagnoses }, band, readNote, compute);
+    expect([get('a', null, []), get('a', null, [])]).toEqual([1, 1]);
+    expect([get('a', '\u0000', []), get('a', '', []), get(null, null, []), get('', null, [])]).toEqual([2, 3, 4, 5]);
+    expect([get('a', null, ['T40.411A', 'F11.120']), get('a', null, ['T40.411A\u0000F11.120']), get('a', null, ['T40.411A']), get('a', null, ['F11.120', 'T40.411A'])]).toEqual([6, 7, 8, 9]);
+    expect(get('a', null, ['T40.411A', 'F11.120'])).toBe(6);
+    expect(get('a', null, [], 1)).toBe(10);
     // With the note left out, visits differing only by their note share an answer.
-    expect(memo.get({ ...plain, triageNote: 'x' }, 0, false, compute)).toBe(memo.get(plain, 0, false, compute));
+    expect(get('a', 'x', [], 0, false)).toBe(1);
   });
 });

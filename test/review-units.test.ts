@@ -2,8 +2,12 @@
  * The review's pure parts on crafted inputs: the queue order (impact, then age), reason kinds,
  * agreement figures, what a correction stores, the code tables, and the emerging-word ranking.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { billableCmCodes, isBillableCmCode } from '../pipeline/coding/ed/billable-codes.ts';
+import { CmCodes, substanceCode } from '../pipeline/coding/ed/cm-codes.ts';
 import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
+import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
 import { loadLexicon } from '../pipeline/coding/lexicon/lexicon.ts';
 import { agreementReport, type AgreementDecision } from '../pipeline/review/agreement.ts';
 import { correctedDeathCoding, correctedEdCoding, type DeathCodingRow, type EdCodingRow } from '../pipeline/review/corrected-coding.ts';
@@ -13,6 +17,7 @@ import { rankEmerging, UnknownWords, type RecordTexts } from '../pipeline/review
 import { impactOf, orderQueue, type AlertingAreas, type QueueFacts } from '../pipeline/review/impact.ts';
 import { parseItemId } from '../pipeline/review/item-id.ts';
 import { classifyReason } from '../pipeline/review/reasons.ts';
+import { billableCodesFile } from '../scripts/ed-lexicon/billable.ts';
 
 const NOW = new Date('2024-03-31T12:00:00Z');
 const NO_ALERTS: AlertingAreas = { counties: new Set(), states: new Set() };
@@ -152,6 +157,43 @@ describe('code tables', () => {
     expect(table.problem('T40.415A')).toMatch(/not an ICD-10-CM FY2025 poisoning code/);
     expect(table.problem('T40.411')).toMatch(/not an ICD-10-CM FY2025 poisoning code/);
     expect(table.problem('t40.411a')).toMatch(/not an ICD-10-CM code as the ED tables write it/);
+  });
+
+  it('ED: every other code must be a billable FY2025 code, with every character it needs', () => {
+    const table = new EdCodeTable(loadEdTables());
+    // Z91.190: by FY2025 Z91.19 (billable in FY2021) is split into .190/.198/.199. S06.0XAA, T40.711A,
+    // R40.2A, U09.9, W44.A1XA are new since the FY2021 order file.
+    const valid = ['T40.411A', 'T40.1X1A', 'S06.0X0A', 'W19.XXXA', 'F11.120', 'R40.20', 'R10.84', 'Z91.190', 'U07.1',
+      'S06.0XAA', 'T40.711A', 'R40.2A', 'U09.9', 'W44.A1XA', 'H54.0X33', 'F10.129', 'T40.601A', 'T50.901A', 'I10', 'R99'];
+    for (const code of valid) expect(table.problem(code), code).toBeNull();
+    for (const code of ['Z99.999', 'U99.9', 'A00.0000', 'F11.1', 'S06.0X0', 'Z91.19', 'W19', 'W19.XXX', 'R40.2', 'S06.0XA', 'I10.0']) {
+      expect(table.problem(code), code).toBe(`"${code}" is not an ICD-10-CM FY2025 billable code (a code of the FY2025 list with every character it needs: F11.120, S06.0X0A)`);
+    }
+    // Poisoning codes without their 7th character keep the poisoning message.
+    expect(table.problem('T40.41')).toMatch(/not an ICD-10-CM FY2025 poisoning code/);
+    expect(table.problem('T40.7X1A')).toMatch(/not an ICD-10-CM FY2025 poisoning code/); // since FY2021: T40.71- / T40.72-
+    expect(isBillableCmCode('T40411A')).toBe(false); // dotted only
+    expect(isBillableCmCode('T40.411A')).toBe(true);
+    expect(billableCmCodes().size).toBeGreaterThan(74_000);
+  });
+
+  it('ED: every poisoning code of cm-poisoning-codes.tsv (each intent, A/D/S) and every code the coder builds is billable', () => {
+    const tables = loadEdTables();
+    const cm = new CmCodes(tables.categories);
+    const codes: string[] = [];
+    for (const info of tables.categories.values()) {
+      for (const intent of info.intents) for (const encounter of 'ADS') codes.push(cm.poisoning(info.category, intent as '1').slice(0, -1) + encounter);
+    }
+    expect(codes.length).toBeGreaterThan(3000);
+    for (const block of ['F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F19']) {
+      codes.push(substanceCode.intoxication(block), substanceCode.withdrawal(block), substanceCode.dependence(block), `${block}.229`);
+    }
+    expect(codes.filter((code) => !isBillableCmCode(code))).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(ICD10CM_DIR))('ED: the committed billable code list is what scripts/derive-ed-lexicon.ts derives', () => {
+    const { text } = billableCodesFile(ICD10CM_DIR);
+    expect(text === readFileSync(new URL('../pipeline/coding/ed/data/cm-billable-codes.txt', import.meta.url), 'utf8')).toBe(true);
   });
 });
 
