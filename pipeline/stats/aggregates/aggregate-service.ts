@@ -14,7 +14,7 @@ import { aggregateColumns, type Breakdown, type ColumnSpec, type Source } from '
 import { ageAdjustedFigures, NO_AGE_ADJUSTMENT, type AgeAdjustedFigures } from './estimates.ts';
 import { ALL, HierarchySuppression } from './hierarchy-suppression.ts';
 import { methodNotes, suppressionSummary, type SuppressionSummary } from './notes.ts';
-import { GridSuppression, OffGridError, publicGridProblem } from './public-grid.ts';
+import { calendarYearsCovered, GridSuppression, OffGridError, publicGridProblem } from './public-grid.ts';
 import { addMonths, countStart, isWholeMonths, partialPeriodNotes, periodsOf, type Unit } from './periods.ts';
 import { compareRows, countCellsOf, figuresRow, suppressedRow, type AggregateRow, type CountCell } from './rows.ts';
 
@@ -193,8 +193,8 @@ export class AggregateService {
       for (const cell of cells) rows.push(figuresRow(query.source, query.by, cell, { shares: true, adjusted: adjustedOf(cell) }));
       if (query.by) rows.sort(compareRows(query.by, STRATA[query.by])); // strata in their order, not alphabetical
     } else {
-      const plan = await this.gridPlan(query, query.by, status, cached);
-      const agePlan = adjustment && query.by === null ? await this.gridPlan(query, 'age_group', status, cached) : null;
+      const plan = await this.gridPlan(query, query.by, status, cached, cells);
+      const agePlan = adjustment && query.by === null ? await this.gridPlan(query, 'age_group', status, cached, adjustment.ageCells) : null;
       const seen = new Set<string>();
       for (const cell of cells) {
         seen.add(cellKey(cell));
@@ -314,9 +314,14 @@ export class AggregateService {
    * The public's suppression of a question, read off the grid of calendar-year blocks
    * (public-grid.ts): the same cells withheld whatever range or unit is asked.
    */
-  private async gridPlan(query: AggregateQuery, by: Breakdown | null, status: CacheStatus, cached: boolean): Promise<GridSuppression> {
+  private async gridPlan(query: AggregateQuery, by: Breakdown | null, status: CacheStatus, cached: boolean, responseCells: readonly CountCell[]): Promise<GridSuppression> {
     const extent = await this.dataExtent(query.source, status);
-    const block = (unit: Unit, year: number) => this.plan({ ...query, unit, from: `${year}-01-01`, to: `${year + 1}-01-01` }, by, status.dataVersion, cached, null);
+    // A question over one block's data (the year, or its months with data) has the block's own
+    // counts: they feed the block's plan, saving its queries.
+    const covered = calendarYearsCovered(query.from, query.to, extent);
+    const sameCounts = (unit: Unit, year: number) => covered?.length === 1 && covered[0] === year && unit === query.unit;
+    const block = (unit: Unit, year: number) =>
+      this.plan({ ...query, unit, from: `${year}-01-01`, to: `${year + 1}-01-01` }, by, status.dataVersion, cached, sameCounts(unit, year) ? responseCells : null);
     return GridSuppression.build(query.unit, query.from, query.to, extent, { months: (y) => block('month', y), totals: (y) => block('total', y) });
   }
 
