@@ -134,6 +134,21 @@ describe('request bodies and uploads', () => {
     expect((await call('/api/batches?name=ma.csv', { method: 'POST', headers: { ...bearer(coder), 'content-type': 'text/csv' }, body: 'x' })).status).toBe(403);
     expect((await call('/api/batches?name=ma.csv&jurisdiction=TX', { method: 'POST', headers: { ...bearer(uploader), 'content-type': 'text/csv' }, body: 'x' })).status).toBe(403);
     expect(stored()).toEqual(before);
+    // A file of a refused type, multipart: refused from its name, before anything is written.
+    const created: string[] = [];
+    const watcher = fs.watch(path.join(server.runtime.dataDir, 'incoming'), (_event, name) => created.push(String(name)));
+    try {
+      const pdf = new FormData();
+      pdf.append('file', new Blob(['%PDF-1.7 '.repeat(200_000)]), 'notes.pdf');
+      const refused = await call('/api/batches', { method: 'POST', headers: bearer(uploader), body: pdf });
+      expect(refused.status).toBe(415);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^unsupported file type: "notes.pdf"/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      watcher.close();
+    }
+    expect(created).toEqual([]);
+    expect(stored()).toEqual(before);
   });
 });
 
@@ -227,6 +242,25 @@ describe('errors', () => {
     expect(JSON.parse(text).error).toMatch(/^the load failed on the server and nothing from it was stored/);
     expect(text).not.toContain('/srv/vigil');
   });
+});
+
+describe('request rate limit', () => {
+  it('answers an address its 1,200 API requests a minute, then 429 with when to come back', async () => {
+    const own = await listen((s) => s); // an app of its own: its limit must not spill into other tests
+    try {
+      const statuses = new Map<number, number>();
+      for (let batch = 0; batch < 12; batch++) {
+        const answers = await Promise.all(Array.from({ length: 100 }, () => fetch(new URL('/api/health', own.url)).then(async (r) => (await r.arrayBuffer(), r.status))));
+        for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 200: 1200 });
+      const over = await fetch(new URL('/api/health', own.url));
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      own.close();
+    }
+  }, 60_000);
 });
 
 describe('failed sign-in limit', () => {

@@ -174,7 +174,7 @@ describe('proposal → approval → recode', () => {
       [{ term: 'xylo', code: 'I10', kind: 'drug' }, 'invalid kind: "drug" (I10 is a condition code, not drug)'],
       [{ term: 'od', code: 'T50.9' }, 'invalid term: "od" is a single word of 2 characters (at least 4)'],
       [{ term: 'xylo', code: 'T50.9', evidenceRecordIds: ['999999'] }, 'invalid evidenceRecordIds: 999999 is not a stored record'],
-      [{ term: 'xylo', code: 'T50.9', decisionId: '424242' }, 'invalid decisionId: 424242 is not a correction of a death record'],
+      [{ term: 'xylo', code: 'T50.9', decisionId: '424242' }, 'invalid decisionId: 424242 is not a correction (of a death record or an ED visit)'],
       [{ term: 'xylo', code: 'T50.9', drugName: 'x', kind: 'condition' }, 'invalid kind'],
       [{ term: 'xylo' }, 'invalid code: missing'],
       [{ term: 'xylo', code: 'T50.9', sql: 'drop' }, 'Unrecognized key: "sql"'],

@@ -144,6 +144,13 @@ describe('decisions over HTTP', () => {
       { coder: `human:${tokenIds.coder}`, is_current: true, codes: ['T42.4X1A'], drug_classes: ['T42.4'], syndromes: item.coding.syndromes },
     ]);
     expect(await read(`SELECT action, target, request_id FROM audit_log WHERE action = 'review.correct'`)).toEqual([{ action: 'review.correct', target: itemId('E1'), request_id: corrected.requestId }]);
+    // The street name the visit taught the coder, proposed from the ED correction (a WHO code, the one lexicon).
+    const proposal = await call('coder', 'POST', '/api/lexicon/proposals', { term: 'zanbarz', code: 'T42.4', drugName: 'alprazolam', comment: 'street name on the bottle', decisionId: corrected.body.decisionId });
+    expect(proposal.status).toBe(201);
+    expect(proposal.body).toMatchObject({ term: 'zanbarz', code: 'T42.4', origin: 'correction', status: 'pending' });
+    expect(await read(`SELECT origin, decision_id::VARCHAR AS decision_id, evidence_record_ids FROM lexicon_proposals WHERE term = 'zanbarz'`)).toEqual([
+      { origin: 'correction', decision_id: String(corrected.body.decisionId), evidence_record_ids: [String(records.get('E1'))] },
+    ]);
   });
 
   it('accepts, and refuses what does not fit: a death correction without its codes, a bad death code, a stale version', async () => {

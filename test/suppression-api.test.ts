@@ -229,6 +229,7 @@ describe('public aggregates give away no small count', () => {
       const reading = { known, hidden, equations };
       expect(hidden.size, base).toBeGreaterThan(5);
       expect(shownSums, base).toBeGreaterThan(20);
+      process.stderr.write(`cross-range attacker, ${base}: ${sums.length} sum answers (${shownSums} values shown) over ${months.length} months, ${hidden.size} withheld months, ${equations.length} equations\n`);
       expect(subtractionLeaks(reading), base).toEqual([]);
       expect(determinedUnknowns(reading), base).toEqual([]);
       // The guard: the same sums taken from the true counts (as each answer protected on its own

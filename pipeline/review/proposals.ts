@@ -126,8 +126,10 @@ export async function createProposal(context: LexiconContext, input: ProposalInp
   const evidence = [...(input.evidenceRecordIds ?? [])];
   if (input.decisionId != null) {
     const [decision] = await queries.rows(db.connection, 'review_decision', { decision_id: input.decisionId });
-    if (!decision || decision.decision !== 'correct' || decision.source !== 'deaths') {
-      throw new ProposalError(400, `invalid decisionId: ${input.decisionId} is not a correction of a death record`);
+    // A death certificate's or an ED visit's correction: the term goes into the one lexicon, and
+    // an approved drug term reaches the ED coder through its CM category (proposalEdSource).
+    if (!decision || decision.decision !== 'correct') {
+      throw new ProposalError(400, `invalid decisionId: ${input.decisionId} is not a correction (of a death record or an ED visit)`);
     }
     if (!evidence.includes(BigInt(String(decision.record_id)))) evidence.unshift(BigInt(String(decision.record_id)));
   }

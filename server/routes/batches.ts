@@ -150,6 +150,15 @@ export function batchRoutes(services: AppServices): Router {
   fs.mkdirSync(incomingDir, { recursive: true });
   const upload = multer({
     storage: multer.diskStorage({ destination: incomingDir }),
+    // The name is checked before a byte is written: a refused type never reaches the disk.
+    fileFilter: (_request, file, accept) => {
+      try {
+        checkFileName(file.originalname);
+        accept(null, true);
+      } catch (error) {
+        accept(error as Error);
+      }
+    },
     limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
   });
   // Batches this process accepted with 202 and whose row may not be written yet: whose they are.
