@@ -68,6 +68,21 @@ export function defaultFilters(bounds: FilterBounds): Filters {
   };
 }
 
+/**
+ * Days and weeks below the nation are for readers who see unsuppressed figures: the server gives
+ * the public one grid of months and years there (pipeline/stats/aggregates/public-grid.ts), so
+ * that no withheld count follows from comparing two answers. The public's view of a state or a
+ * county by day or week is shown by month, with a notice saying why.
+ */
+export function withinPublicGrid(filters: Filters, unsuppressed: boolean): { filters: Filters; notice: string | null } {
+  if (unsuppressed || filters.geo === NATION || (filters.unit !== 'day' && filters.unit !== 'week')) return { filters, notice: null };
+  const what = filters.unit === 'day' ? 'Daily' : 'Weekly';
+  return {
+    filters: { ...filters, unit: 'month' },
+    notice: `${what} figures for states and counties need a sign-in (public figures below the nation are by month, year or 12 months ending, so that no withheld count can be worked out by comparing two of them): shown by month.`,
+  };
+}
+
 export interface ParsedFilters {
   filters: Filters;
   /** What in the query string was not usable and what was shown instead, for a notice. */

@@ -7,7 +7,7 @@ import { AnswerCache } from './cache.ts';
 import { countyGeography, type CountyGeography } from './charts/county-map.ts';
 import type { AppContext, View } from './context.ts';
 import { Controls, byId } from './controls.ts';
-import { defaultFilters, monthsBetween, type FilterBounds } from './filters.ts';
+import { defaultFilters, monthsBetween, withinPublicGrid, type FilterBounds } from './filters.ts';
 import { formatCount, formatPeriod, formatTimestamp } from './format.ts';
 import { Panel } from './panel.ts';
 import { parseRoute, routeToSearch, VIEWS, type Route, type ViewName } from './route.ts';
@@ -70,6 +70,13 @@ async function startDashboard(document: Document): Promise<void> {
 
   let route: Route;
   const views = {} as Record<ViewName, View>;
+  /** The route as this reader may have it: the public's days and weeks below the nation by month. */
+  const inPublicGrid = (next: Route): Route => {
+    const { filters, notice } = withinPublicGrid(next.filters, permissions.unsuppressed);
+    if (notice === null) return next;
+    banner.notice(notice);
+    return { ...next, filters };
+  };
   const ctx: AppContext = {
     document,
     http,
@@ -83,6 +90,7 @@ async function startDashboard(document: Document): Promise<void> {
     countyName: (fips) => counties?.labels.get(fips) ?? `county ${fips}`,
     navigate: (change, options = {}) => {
       route = { ...route, ...change };
+      route = inPublicGrid(route);
       const search = routeToSearch(route);
       if (search !== location.search) history[options.replace ? 'replaceState' : 'pushState'](null, '', search);
       show(route);
@@ -141,12 +149,12 @@ async function startDashboard(document: Document): Promise<void> {
     banner.notice('');
     ctx.navigate({ filters: defaultFilters(bounds) });
   });
-  addEventListener('popstate', () => show(parseRoute(location.search, bounds).route));
+  addEventListener('popstate', () => show(inPublicGrid(parseRoute(location.search, bounds).route)));
   redrawOnResize(document, () => views[route.view].redraw());
 
   const parsed = parseRoute(location.search, bounds);
-  route = parsed.route;
   if (parsed.corrections.length) banner.notice(`This link had ${parsed.corrections.join('; ')}. Showing the nearest valid view.`);
+  route = inPublicGrid(parsed.route);
   // The address always names the whole view, so it can be copied and shared as it is.
   if (routeToSearch(route) !== location.search) history.replaceState(null, '', routeToSearch(route));
   show(route);

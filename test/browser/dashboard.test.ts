@@ -315,6 +315,22 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
     expect(new URL(edited.url()).searchParams.get('measure')).toBe('all_overdose');
     await edited.close();
   });
+
+  test('the public asking for a state by week sees it by month, told why (the server\'s public grid)', async () => {
+    const tab = await context.newPage();
+    const problems = watch(tab);
+    await tab.goto(`${server.url}?geo=39&unit=week`);
+    // Drawn (the public's Ohio counties are mostly withheld in the small demo: no shown total to ask for).
+    const hooks = await settled(tab, SERIES);
+    for (const id of SERIES) expect(hooks[id]!.state, id).toBe('ready');
+    await expect(tab.locator('#notice-banner').textContent()).resolves.toMatch(/^Weekly figures for states and counties need a sign-in .*: shown by month\.$/);
+    expect(new URL(tab.url()).searchParams.get('unit')).toBe('month');
+    await tab.selectOption('#unit', 'day');
+    await expect.poll(() => new URL(tab.url()).searchParams.get('unit'), { timeout: 10_000 }).toBe('month');
+    await expect(tab.locator('#notice-banner').textContent()).resolves.toMatch(/^Daily figures for states and counties need a sign-in/);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await tab.close();
+  });
 });
 
 /** A zero-row answer in the /api/aggregates schema. */

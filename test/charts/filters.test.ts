@@ -1,6 +1,6 @@
 // Dashboard filter state and its URL form (dashboard/src/filters.ts, route.ts).
 import { describe, expect, test } from 'vitest';
-import { filtersToSearch, monthsBetween, parseFilters, type FilterBounds, type Filters } from '../../dashboard/src/filters.ts';
+import { filtersToSearch, monthsBetween, parseFilters, withinPublicGrid, type FilterBounds, type Filters } from '../../dashboard/src/filters.ts';
 import { parseRoute, routeToSearch } from '../../dashboard/src/route.ts';
 
 const bounds: FilterBounds = {
@@ -74,5 +74,28 @@ describe('routes', () => {
     expect(route.view).toBe('overview');
     expect(route.alert).toBeNull();
     expect(corrections).toEqual(['unknown page "admin" (use overview, alerts, combinations, review, upload, reports)', 'invalid alert "<script>"']);
+  });
+});
+
+describe('the public grid', () => {
+  test('shows the public a state or county by month where it asked for days or weeks, saying why', () => {
+    for (const [geo, unit] of [['39', 'week'], ['39061', 'day']] as const) {
+      const { filters, notice } = withinPublicGrid({ ...defaults, geo, unit }, false);
+      expect(filters).toEqual({ ...defaults, geo, unit: 'month' });
+      expect(notice).toMatch(/^(Weekly|Daily) figures for states and counties need a sign-in .*: shown by month\.$/);
+    }
+  });
+
+  test('leaves the nation, other units and readers who see unsuppressed figures as they are', () => {
+    for (const [filters, unsuppressed] of [
+      [{ ...defaults, unit: 'week' }, false],
+      [{ ...defaults, geo: '39', unit: 'month' }, false],
+      [{ ...defaults, geo: '39', unit: '12mo' }, false],
+      [{ ...defaults, geo: '39', unit: 'day' }, true],
+    ] as const) {
+      const out = withinPublicGrid(filters, unsuppressed);
+      expect(out.filters).toBe(filters);
+      expect(out.notice).toBeNull();
+    }
   });
 });
