@@ -41,12 +41,12 @@ for (const withSyndromes of [false, true]) {
   for (let run = 1; run <= runs; run++) {
     const setup = performance.now();
     const coder = createEdCoder(tables);
-    const codeVisit = createVisitCoding(coder, createSyndromeEngine());
+    const codeVisit = withSyndromes ? createVisitCoding(coder, createSyndromeEngine()) : null;
     const setupSeconds = (performance.now() - setup) / 1000;
     let poisonings = 0;
     let syndromes = 0;
     const started = performance.now();
-    if (withSyndromes) {
+    if (codeVisit) {
       for (const visit of visits) {
         const coded = codeVisit(visit);
         if (coded.coded.intent !== null) poisonings++;

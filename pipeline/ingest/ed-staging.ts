@@ -9,7 +9,7 @@ import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
 import type { EdFeedResult } from '../formats/ed-feed.ts';
 import type { EdVisitWithHistory } from '../records/ed-visit-schema.ts';
 import { ageBand } from '../coding/ed/poisoning.ts';
-import { createVisitCoding, type VisitCoding } from '../coding/ed/visit-coding.ts';
+import { codeVisitAfresh, createVisitCoding, type VisitCoding } from '../coding/ed/visit-coding.ts';
 import { VisitTextMemo } from '../coding/ed/visit-memo.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
@@ -79,8 +79,8 @@ function codedTail(visit: EdVisitWithHistory, coding: EdCoding): string {
   let memo = codedMemos.get(coding);
   if (!memo) codedMemos.set(coding, (memo = new VisitTextMemo(MEMO_CAPACITY)));
   return memo.get(visit, ageBand(visit.age), true, (v) => {
-    const coded = coding.coder.code(v);
-    const contract = toEdContractJson(coded, coding.syndromes.evaluateFresh(v));
+    const { coded, syndromes } = codeVisitAfresh(coding.coder, coding.syndromes, v);
+    const contract = toEdContractJson(coded, syndromes);
     const json = JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] });
     return json.slice(`{"visit_id":${JSON.stringify(v.visitId)}`.length);
   });

@@ -7,7 +7,7 @@
 import { emptyFacts, type FieldFacts, isQuiet } from './facts.ts';
 import type { EdMatchers } from './matchers.ts';
 import { addSentence, NOTHING_SAID, sentenceFacts, type SentenceFacts } from './sentence.ts';
-import { sentenceParts, sentenceTokens, triageSentences } from './shorthand.ts';
+import { sentenceParts, sentenceTokens } from './shorthand.ts';
 import type { CategoryInfo } from './tables.ts';
 
 export type FieldAnalyser = (text: string | null) => FieldFacts | null;
@@ -36,8 +36,7 @@ export class SentenceMemo {
   facts(part: string): SentenceFacts {
     let facts = this.memo.get(part);
     if (facts === undefined) {
-      const tokens = sentenceTokens(part);
-      facts = tokens === null ? NOTHING_SAID : sentenceFacts(tokens, this.matchers, this.categories);
+      facts = factsOfPart(part, this.matchers, this.categories);
       if (this.memo.size >= this.capacity) this.memo.clear();
       this.memo.set(part, facts);
     }
@@ -45,10 +44,15 @@ export class SentenceMemo {
   }
 }
 
+/** One sentence part as written → what it says on its own. */
+function factsOfPart(part: string, matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>): SentenceFacts {
+  const tokens = sentenceTokens(part);
+  return tokens === null ? NOTHING_SAID : sentenceFacts(tokens, matchers, categories);
+}
+
 export function analyseField(text: string, matchers: EdMatchers, categories: ReadonlyMap<string, CategoryInfo>, sentences?: SentenceMemo): FieldFacts {
   const facts = emptyFacts();
-  if (sentences) for (const part of sentenceParts(text)) addSentence(facts, sentences.facts(part));
-  else for (const tokens of triageSentences(text)) addSentence(facts, sentenceFacts(tokens, matchers, categories));
+  for (const part of sentenceParts(text)) addSentence(facts, sentences ? sentences.facts(part) : factsOfPart(part, matchers, categories));
   facts.quiet = isQuiet(facts);
   return facts;
 }

@@ -21,9 +21,14 @@ export type VisitCoding = (visit: EdVisit) => CodedVisit;
 
 const MEMO_CAPACITY = 100_000;
 
+/** Codes a visit and evaluates the definitions on it without any visit memo (the caller remembers). */
+export function codeVisitAfresh(coder: EdCoder, engine: SyndromeEngine, visit: EdVisit): CodedVisit {
+  return { coded: coder.code(visit), syndromes: engine.evaluateFresh(visit) };
+}
+
 export function createVisitCoding(coder: EdCoder, engine: SyndromeEngine, capacity = MEMO_CAPACITY): VisitCoding {
   const memo = new VisitTextMemo<CodedVisit>(capacity);
-  const fresh = (visit: EdVisit): CodedVisit => ({ coded: coder.code(visit), syndromes: engine.evaluateFresh(visit) });
+  const fresh = (visit: EdVisit): CodedVisit => codeVisitAfresh(coder, engine, visit);
   return (visit) => {
     const remembered = memo.get(visit, ageBand(visit.age), true, fresh);
     if (remembered.coded.visitId === visit.visitId) return remembered;

@@ -39,6 +39,8 @@ class CodesNode<V> {
   }
 }
 
+const newCodesNode = <V>(): CodesNode<V> => new CodesNode<V>();
+
 /** The fields a visit is remembered by. */
 export interface VisitText {
   chiefComplaint: string | null;
@@ -67,7 +69,7 @@ export class VisitTextMemo<V> {
       this.roots = [];
       this.remembered = 0;
     }
-    const root = (this.roots[band] ??= new Level(() => new Level(() => new CodesNode<V>())));
+    const root = (this.roots[band] ??= new Level(() => new Level<CodesNode<V>>(newCodesNode)));
     let node = root.at(visit.chiefComplaint).at(readNote ? (visit.triageNote ?? null) : null);
     for (const code of visit.dischargeDiagnoses) node = node.child(code);
     let value = node.value;
