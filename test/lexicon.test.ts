@@ -6,7 +6,7 @@ import { buildLexicon, drugNamesTsv, lexiconTsv } from '../pipeline/coding/lexic
 import { applyWordingRules, cmToWho, loadCmCodes } from '../pipeline/coding/lexicon/build/cm-to-who.ts';
 import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
 import { loadLexicon, type Lexicon, type LexiconEntry } from '../pipeline/coding/lexicon/lexicon.ts';
-import { normaliseText } from '../pipeline/coding/lexicon/normalise.ts';
+import { normalisedWords, normaliseText } from '../pipeline/coding/lexicon/normalise.ts';
 
 const DATA = fileURLToPath(new URL('../pipeline/coding/lexicon/data/', import.meta.url));
 
@@ -29,6 +29,42 @@ beforeAll(() => {
     if (list) list.push(e);
     else byTerm.set(e.term, [e]);
   }
+});
+
+/** The normalisation as first written, with regular expressions: the scan must give the same text. */
+function normaliseByRegex(text: string): string {
+  let out = text.toLowerCase();
+  if (/[^\x00-\x7f]/.test(out)) out = out.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return out.replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+describe('normaliseText', () => {
+  it('lower-cases, strips accents and joins the runs of letters and digits with one space', () => {
+    expect(normaliseText('Methicillin-resistant S. aureus')).toBe('methicillin resistant s aureus');
+    expect(normaliseText('  BP 151/78 HR 62 SpO2 92%  ')).toBe('bp 151 78 hr 62 spo2 92');
+    expect(normaliseText('Café Crème')).toBe('cafe creme');
+    expect(normaliseText('')).toBe('');
+    expect(normaliseText('--//--')).toBe('');
+    expect(normalisedWords('fentanyl')).toEqual(['fentanyl']);
+    expect(normalisedWords(' . ')).toEqual([]);
+  });
+
+  it('gives the same text as the regular-expression version on 20,000 random strings', () => {
+    // Letters of both cases, digits, punctuation, whitespace of several kinds and non-ASCII
+    // letters with and without accents, in runs, so every boundary case comes up.
+    const alphabet = ['a', 'Z', 'q', '0', '9', ' ', '  ', '\t', '\n', '.', '/', '-', '%', '_', 'é', 'Ü', 'ß', 'İ', 'ø', '\u00a0', '\u2003', 'ﬁ', '日', 'x\u0301', 'Ω'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const bad: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = Math.floor(next() * 12);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+      if (normaliseText(text) !== normaliseByRegex(text)) bad.push(JSON.stringify(text));
+      if (normalisedWords(text).join(' ') !== normaliseByRegex(text)) bad.push(`words of ${JSON.stringify(text)}`);
+    }
+    expect(bad.slice(0, 10)).toEqual([]);
+  });
 });
 
 describe('committed lexicon: shape', () => {

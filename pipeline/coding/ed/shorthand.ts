@@ -6,7 +6,7 @@
  * "O.D." → "od". "OD" next to eye words is the right eye (oculus dexter), not an overdose.
  */
 import { osaDistance } from '../deaths/matcher.ts';
-import { normaliseText } from '../lexicon/normalise.ts';
+import { normalisedWords } from '../lexicon/normalise.ts';
 
 /** One token → words. */
 const SINGLE: Readonly<Record<string, string>> = {
@@ -45,6 +45,11 @@ const EYE_WORDS = new Set(
 
 const expansions = new Map<string, string[]>(Object.entries(SINGLE).map(([k, v]) => [k, v.split(' ')]));
 expansions.set('hx', ['history', 'of']);
+// Maps rather than the records themselves: an object read with an arbitrary token ("151", "bp")
+// as its key costs a string-table lookup per token.
+const pairExpansions = new Map<string, Map<string, string[]>>(
+  Object.entries(PAIRS).map(([first, seconds]) => [first, new Map(Object.entries(seconds).map(([second, words]) => [second, words.split(' ')]))]),
+);
 
 /** Long eye words are recognised one typo away too ("rednses OD"). */
 const LONG_EYE_WORDS = [...EYE_WORDS].filter((w) => w.length >= 6);
@@ -67,9 +72,9 @@ export function expandTokens(tokens: readonly string[]): string[] {
       out.push('right', 'eye');
       continue;
     }
-    const pair = PAIRS[t]?.[tokens[i + 1] ?? ''];
+    const pair = i + 1 < tokens.length ? pairExpansions.get(t)?.get(tokens[i + 1]!) : undefined;
     if (pair !== undefined) {
-      for (const w of pair.split(' ')) out.push(w);
+      for (const w of pair) out.push(w);
       i++;
       continue;
     }
@@ -81,17 +86,20 @@ export function expandTokens(tokens: readonly string[]): string[] {
 }
 
 const SENTENCE_BREAK = /[;!\n\r]+|\.(?!\d)/;
+/** What `sentenceParts` rewrites before splitting: "o.d.", "?" and "+". */
+const SYMBOLS = /o\.d|[?+]/i;
 
 /** A triage text → its sentences as written (symbols normalisation would drop already rewritten). */
 export function sentenceParts(raw: string): string[] {
-  const text = raw.replace(/\bo\.d\.?(?![a-z])/gi, ' od ').replace(/\?/g, ' possible ').replace(/\+/g, ' positive ');
+  // Most texts have none of the three: the test costs less than the replaces would.
+  const text = SYMBOLS.test(raw) ? raw.replace(/\bo\.d\.?(?![a-z])/gi, ' od ').replace(/\?/g, ' possible ').replace(/\+/g, ' positive ') : raw;
   return text.split(SENTENCE_BREAK);
 }
 
 /** One sentence part → its expanded words; null when nothing is left. */
 export function sentenceTokens(part: string): string[] | null {
-  const normalised = normaliseText(part);
-  return normalised === '' ? null : expandTokens(normalised.split(' '));
+  const words = normalisedWords(part);
+  return words.length === 0 ? null : expandTokens(words);
 }
 
 /** A triage text → sentences of expanded words (empty sentences dropped). */
