@@ -6,12 +6,22 @@
 
 export type PanelState = 'loading' | 'ready' | 'empty' | 'error' | 'unavailable';
 
+/**
+ * How long a panel loads before its chart is dimmed (data-slow). Most loads are shorter: dimmed at
+ * once, the browser repainted the whole county map to dim it (a 40 ms task of pre-paint, paint and
+ * layerising in Chromium on the 2-core benchmark machine, while the server on the same cores
+ * built the answer) and again to undim it, for a fade nobody saw. Interfaces that answer within a
+ * few hundred milliseconds commonly show no busy state at all for that reason.
+ */
+export const DIM_AFTER_MS = 400;
+
 export class Panel {
   readonly chart: HTMLElement;
   private readonly caption: HTMLElement | null;
   private readonly status: HTMLElement;
   /** The chart's width as last laid out; null until known. */
   private measured: number | null = null;
+  private dimTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly element: HTMLElement) {
     this.chart = part(element, 'chart');
@@ -94,6 +104,15 @@ export class Panel {
   }
 
   private set(state: PanelState, status: string): void {
+    if (this.dimTimer !== null) clearTimeout(this.dimTimer);
+    this.dimTimer = null;
+    if (state === 'loading') {
+      if (this.element.dataset['state'] !== 'loading') delete this.element.dataset['slow'];
+      this.dimTimer = setTimeout(() => {
+        this.dimTimer = null;
+        this.element.dataset['slow'] = '';
+      }, DIM_AFTER_MS);
+    } else delete this.element.dataset['slow'];
     this.element.dataset['state'] = state;
     this.element.setAttribute('aria-busy', String(state === 'loading'));
     if (state !== 'ready') {
