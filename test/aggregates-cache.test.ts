@@ -154,4 +154,22 @@ describe('the aggregate cache', () => {
     expect([a.deaths.mode, b.deaths.mode]).toEqual(['unchanged', 'unchanged']);
     expect(a.deaths.records).toBe(14);
   });
+
+  // Last: it loads a certificate the counts above do not expect.
+  it('gives every call of one request the versions it read first, and a new reading the data as it is now', async () => {
+    await refreshAggregates(runtime.db);
+    const reading = service.reading();
+    const first = await service.answerVersion('deaths', reading);
+    expect(first.current).toBe(true);
+    await load('reading.csv', ['R1,OH,2024-03-12,45,F,39061,39061,A,Fentanyl toxicity,,,,,']);
+    // The request that read before the load keeps its reading: its key and its answer agree.
+    expect(await service.answerVersion('deaths', reading)).toEqual(first);
+    expect((await service.answer(overdosesByState, { suppress: false }, reading)).figuresFrom).toBe('cache');
+    // The next request reads again: a new version, answered from the records.
+    const next = await service.answerVersion('deaths');
+    expect(next.version).not.toBe(first.version);
+    expect(next.current).toBe(false);
+    expect((await service.answer(overdosesByState, { suppress: false })).figuresFrom).toBe('records');
+    await refreshAggregates(runtime.db);
+  });
 });

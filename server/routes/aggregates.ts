@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { BackgroundRefresh } from '../../pipeline/jobs/refresh-aggregates.ts';
-import { AggregateService, MAX_ROWS, type AggregateAnswer, type AggregateQuery } from '../../pipeline/stats/aggregates/aggregate-service.ts';
+import { AggregateService, MAX_ROWS, type AggregateAnswer, type AggregateQuery, type AggregateReading } from '../../pipeline/stats/aggregates/aggregate-service.ts';
 import { UNITS } from '../../pipeline/stats/aggregates/periods.ts';
 import { publicGridProblem } from '../../pipeline/stats/aggregates/public-grid.ts';
 import type { AggregateRow } from '../../pipeline/stats/aggregates/rows.ts';
@@ -131,7 +131,7 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
   const activeSyndromes = async () =>
     (await queries.rows(db.connection, 'active_syndromes')).map((row) => ({ id: String(row.id), name: String(row.name) }));
 
-  async function resolve(parameters: AggregateParameters): Promise<AggregateQuery> {
+  async function resolve(parameters: AggregateParameters, reading: AggregateReading): Promise<AggregateQuery> {
     const { source, geography, unit } = parameters;
     let measure = parameters.measure;
     if (source === 'deaths') {
@@ -153,7 +153,7 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     let toDay = parameters.to === undefined ? undefined : dayOf('to', parameters.to);
     if (fromDay === undefined || toDay === undefined) {
       // Default: the months the data spans.
-      const extent = await service.dataExtent(source, await service.cacheStatus(source));
+      const extent = await service.dataExtent(source, await reading.status(source));
       const now = new Date().toISOString().slice(0, 7); // no data: an empty current month
       fromDay ??= dayOf('from', extent ? extent.first.slice(0, 7) : now);
       toDay ??= dayOf('to', extent ? extent.last.slice(0, 7) : now);
@@ -204,8 +204,8 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
   const warmsOnItsOwn = config.jobs.enabled;
 
   /** The reply to a question as headers and bytes, in any format. */
-  async function render({ query, format, suppress }: CachedQuestion): Promise<{ answer: RenderedAnswer; fromCache: boolean }> {
-    const answer = await service.answer(query, { suppress });
+  async function render({ query, format, suppress }: CachedQuestion, reading: AggregateReading): Promise<{ answer: RenderedAnswer; fromCache: boolean }> {
+    const answer = await service.answer(query, { suppress }, reading);
     const labels = rangeLabels(answer.from, answer.to);
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache', 'X-Vigil-Data-As-Of': answer.dataAsOf };
     const fileName = ['vigil', query.source, query.measure, query.geography, query.state, query.unit, query.by, labels.from, labels.to].filter(Boolean).join('-');
@@ -238,11 +238,11 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
   // One build per question and version at a time: a request for an answer being built (by another
   // request, or by the warming after a data change) waits for that build.
   const building = new Map<string, Promise<{ answer: RenderedAnswer; fromCache: boolean }>>();
-  const build = (question: CachedQuestion, key: string, version: string) => {
+  const build = (question: CachedQuestion, key: string, version: string, reading: AggregateReading) => {
     const id = `${version}\0${key}`;
     let pending = building.get(id);
     if (!pending) {
-      pending = render(question).finally(() => building.delete(id));
+      pending = render(question, reading).finally(() => building.delete(id));
       building.set(id, pending);
     }
     return pending;
@@ -251,23 +251,25 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
   router.get('/api/aggregates', async (request, response) => {
     const parameters = parseInput(AGGREGATE_QUERY, request.query);
     const format = formatOf(request, parameters.format);
-    const question: CachedQuestion = { query: await resolve(parameters), format, suppress: !seesUnsuppressed(principalOf(response)) };
+    // The versions are read once for the whole request: the answer is built on the same reading its key has.
+    const reading = service.reading();
+    const question: CachedQuestion = { query: await resolve(parameters, reading), format, suppress: !seesUnsuppressed(principalOf(response)) };
     const offGrid = question.suppress && question.query.geography !== 'nation' ? publicGridProblem(question.query.unit, question.query.from, question.query.to) : null;
     if (offGrid !== null) throw new HttpError(403, offGrid);
     const key = keyOf(question);
-    const { current, version } = await service.answerVersion(question.query.source);
+    const { current, version } = await service.answerVersion(question.query.source, reading);
     let answer = current ? answers.get(key, version, question) : undefined;
     // Says whether the answer was kept from before or built for this request (for a benchmark, or a puzzled operator).
     response.set('X-Vigil-Answer', answer ? 'kept' : 'built');
     if (!answer) {
-      const rows = await service.denseRows(question.query);
+      const rows = await service.denseRows(question.query, reading);
       if (rows > MAX_ROWS) {
         throw new HttpError(
           400,
           `this request could return ${rows.toLocaleString('en-US')} rows, more than the ${MAX_ROWS.toLocaleString('en-US')} an answer may have: narrow from/to, choose a coarser unit, or give state= for one state's counties`,
         );
       }
-      const rendered = await build(question, key, version);
+      const rendered = await build(question, key, version, reading);
       answer = rendered.answer;
       // Only answers counted from a current cache are kept: one counted from the records is as of now.
       if (rendered.fromCache && current) {
@@ -288,10 +290,11 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     background.run('warm aggregate answers', async () => {
       const built = await answers.warm(version, (q) => q.query.source === source, async (q) => {
         if (background.stopping) return null;
-        const now = await service.answerVersion(source);
+        const reading = service.reading();
+        const now = await service.answerVersion(source, reading);
         if (!now.current || now.version !== version) return null; // the data moved on again
         const key = keyOf(q);
-        const rendered = await build(q, key, version);
+        const rendered = await build(q, key, version, reading);
         return rendered.fromCache ? { key, answer: rendered.answer } : null;
       });
       logger.debug({ source, version, built }, 'aggregate answers warmed');

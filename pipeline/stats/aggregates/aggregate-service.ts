@@ -78,6 +78,17 @@ interface PlanEntry {
 
 const PLAN_MEMO = 16;
 
+/**
+ * One request's reading of what answers depend on besides the question: each source's cache
+ * status and the populations' version, each read once however many calls of the request ask
+ * (an answer read them four or five times, at 2-4 ms a query, and could see two versions).
+ */
+export interface AggregateReading {
+  status(source: Source): Promise<CacheStatus>;
+  /** Checks the populations' version (re-reading populations that changed); whether age groups exist. */
+  coverage(): Promise<{ hasAgeGroups: boolean }>;
+}
+
 export class AggregateService {
   private readonly plans = new Map<string, PlanEntry>();
   private readonly prepared = new Map<string, { prepared: Promise<DuckDBPreparedStatement>; lock: Mutex }>();
@@ -140,22 +151,36 @@ export class AggregateService {
    * cache's data version) and the populations. `current` is false while the cache lags the records
    * (answers are then counted from the records, with data_as_of = now, and are not worth keeping).
    */
-  async answerVersion(source: Source): Promise<{ current: boolean; version: string }> {
-    const status = await this.cacheStatus(source);
-    await this.syncPopulations();
+  async answerVersion(source: Source, reading: AggregateReading = this.reading()): Promise<{ current: boolean; version: string }> {
+    const status = await reading.status(source);
+    await reading.coverage();
     return { current: status.current, version: `${status.dataVersion}|${this.populationVersion}` };
   }
 
-  async denseRows(query: AggregateQuery): Promise<number> {
-    await this.syncPopulations();
+  /** A fresh reading, for the calls of one request (each call without one makes its own). */
+  reading(): AggregateReading {
+    const statuses = new Map<Source, Promise<CacheStatus>>();
+    let coverage: Promise<{ hasAgeGroups: boolean }> | null = null;
+    return {
+      status: (source) => {
+        let status = statuses.get(source);
+        if (!status) statuses.set(source, (status = this.cacheStatus(source)));
+        return status;
+      },
+      coverage: () => (coverage ??= this.syncPopulations()),
+    };
+  }
+
+  async denseRows(query: AggregateQuery, reading: AggregateReading = this.reading()): Promise<number> {
+    await reading.coverage();
     const { states, countiesByState } = await this.loadGeographies();
     const places =
       query.geography === 'nation' ? 1 : query.geography === 'state' ? (query.state ? 1 : states.length) : query.state ? (countiesByState.get(query.state)?.length ?? 0) : [...countiesByState.values()].reduce((s, c) => s + c.length, 0);
     return places * periodsOf(query.unit, query.from, query.to).length * (query.by ? STRATA[query.by].length : 1);
   }
 
-  async answer(asked: AggregateQuery, caller: { suppress: boolean }): Promise<AggregateAnswer> {
-    const status = await this.cacheStatus(asked.source);
+  async answer(asked: AggregateQuery, caller: { suppress: boolean }, reading: AggregateReading = this.reading()): Promise<AggregateAnswer> {
+    const status = await reading.status(asked.source);
     if (!status.current) this.options.onStale?.(asked.source);
     const notes = methodNotes(asked.source, asked.unit, asked.by);
     const query = { ...asked };
@@ -178,7 +203,7 @@ export class AggregateService {
     const base = { columns, dataAsOf, figuresFrom: cached ? ('cache' as const) : ('records' as const), from: query.from, to: query.to };
     if (query.from >= query.to) return { ...base, from: asked.from, to: asked.to, rows: [], suppression: suppressionSummary(suppress, 0, query.geography), notes };
 
-    const coverage = await this.syncPopulations();
+    const coverage = await reading.coverage();
     const cells = await this.counts(query, query.by ?? 'none', cached, query.geography, query.state);
     const adjustment = coverage.hasAgeGroups && query.by !== 'age_group' ? await this.ageAdjustment(query, cached, cells) : null;
     if (query.by !== 'age_group') {
