@@ -8,7 +8,7 @@ import type { EdVisit } from '../../records/ed-visit.ts';
 import { ageBand } from './poisoning.ts';
 import type { SyndromeEngine } from './syndromes/engine.ts';
 import type { EdCodeResult, EdCoder } from './types.ts';
-import { VisitTextMemo, VisitTextMemoC } from './visit-memo.ts';
+import { VisitTextMemo } from './visit-memo.ts';
 
 export interface CodedVisit {
   coded: EdCodeResult;
@@ -27,7 +27,7 @@ export function codeVisitAfresh(coder: EdCoder, engine: SyndromeEngine, visit: E
 }
 
 export function createVisitCoding(coder: EdCoder, engine: SyndromeEngine, capacity = MEMO_CAPACITY): VisitCoding {
-  const memo = process.env.MEMOC ? new VisitTextMemoC<CodedVisit>(capacity) : new VisitTextMemo<CodedVisit>(capacity);
+  const memo = new VisitTextMemo<CodedVisit>(capacity);
   const fresh = (visit: EdVisit): CodedVisit => codeVisitAfresh(coder, engine, visit);
   return (visit) => {
     const remembered = memo.get(visit, ageBand(visit.age), true, fresh);

@@ -80,32 +80,3 @@ export class VisitTextMemo<V> {
     return value;
   }
 }
-
-/** Experiment C: text ids and one numeric key. */
-const ID_LIMIT = 1 << 17;
-export class VisitTextMemoC<V> {
-  private texts = new Map<string, number>();
-  private values = new Map<number, V>();
-  constructor(private readonly capacity: number) {}
-  private id(text: string): number {
-    let id = this.texts.get(text);
-    if (id === undefined) this.texts.set(text, (id = this.texts.size + 1));
-    return id;
-  }
-  get<T extends VisitText>(visit: T, band: number, readNote: boolean, compute: (visit: T) => V): V {
-    if (this.capacity <= 0) return compute(visit);
-    if (this.values.size >= this.capacity || this.texts.size >= ID_LIMIT - 3) {
-      this.texts = new Map();
-      this.values = new Map();
-    }
-    const cc = visit.chiefComplaint === null ? 0 : this.id(visit.chiefComplaint);
-    const noteText = readNote ? (visit.triageNote ?? null) : null;
-    const note = noteText === null ? 0 : this.id(noteText);
-    const codes = visit.dischargeDiagnoses;
-    const list = codes.length === 0 ? 0 : this.id(codes.length === 1 ? codes[0]! : codes.join('\u0000'));
-    const key = ((cc * ID_LIMIT + note) * ID_LIMIT + list) * 2 + band;
-    let value = this.values.get(key);
-    if (value === undefined) this.values.set(key, (value = compute(visit)));
-    return value;
-  }
-}
