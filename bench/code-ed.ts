@@ -4,8 +4,8 @@
  * by a fresh coder each run (so no run reuses another's memo): first the coder alone (its memo of
  * fields), then codes and the built-in syndromes together as `vigil code ed` and the recode job
  * do (visit-coding.ts: one memo of visit texts in front of both), then as an ED batch stages them
- * (the same with the staging JSON). Only coding is timed. Prints visits/second per run, the
- * medians, and peak RSS.
+ * (the same with the staging JSON), and what a memo miss costs (each distinct text coded once).
+ * Only coding is timed. Prints visits/second per run, the medians, and peak RSS.
  *
  *   npx tsx bench/code-ed.ts [--visits 1000000] [--runs 3]
  */
@@ -15,6 +15,7 @@ import { createEdCoder } from '../pipeline/coding/ed/index.ts';
 import { createSyndromeEngine } from '../pipeline/coding/ed/syndromes/engine.ts';
 import { createVisitCoding } from '../pipeline/coding/ed/visit-coding.ts';
 import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
+import { ageBand } from '../pipeline/coding/ed/poisoning.ts';
 import type { EdVisit } from '../pipeline/records/ed-visit.ts';
 import { stageEdResults } from '../pipeline/ingest/ed-staging.ts';
 import { validateEdVisitRow } from '../pipeline/records/ed-visit-schema.ts';
@@ -76,5 +77,31 @@ for (const withSyndromes of [false, true]) {
     console.log(`as ingest stages them run ${run}: ${rows.toLocaleString('en-US')} visits in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')}/s`);
   }
   console.log(`as ingest stages them (coder + syndromes + staging JSON, memo by text), median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
+}
+// What a visit memo miss costs: each distinct text (complaint, note, codes, age band) coded once,
+// by the coder (its own field and sentence memos on) and the engine without a memo.
+{
+  const seen = new Set<string>();
+  const distinct = visits.filter((v) => {
+    const key = JSON.stringify([v.chiefComplaint, v.triageNote, v.dischargeDiagnoses, ageBand(v.age)]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const coderTimes: number[] = [];
+  const engineTimes: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const coder = createEdCoder(tables);
+    const engine = createSyndromeEngine();
+    let started = performance.now();
+    for (const visit of distinct) coder.code(visit);
+    coderTimes.push(((performance.now() - started) * 1000) / distinct.length);
+    started = performance.now();
+    for (const visit of distinct) engine.evaluateFresh(visit);
+    engineTimes.push(((performance.now() - started) * 1000) / distinct.length);
+  }
+  console.log(
+    `distinct texts (${distinct.length.toLocaleString('en-US')} of the ${visits.length.toLocaleString('en-US')}: what a memo miss costs), median of ${runs}: coder ${median(coderTimes).toFixed(1)} µs a visit, syndrome engine ${median(engineTimes).toFixed(1)} µs`,
+  );
 }
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (process total, visits in memory included)`);
