@@ -6,6 +6,7 @@ import { buildLexicon, drugNamesTsv, lexiconTsv } from '../pipeline/coding/lexic
 import { applyWordingRules, cmToWho, loadCmCodes } from '../pipeline/coding/lexicon/build/cm-to-who.ts';
 import { ICD10CM_DIR } from '../pipeline/coding/lexicon/build/tables.ts';
 import { loadLexicon, type Lexicon, type LexiconEntry } from '../pipeline/coding/lexicon/lexicon.ts';
+import { Rng } from '../fixtures/generator/random.ts';
 import { normalisedWords, normaliseText } from '../pipeline/coding/lexicon/normalise.ts';
 
 const DATA = fileURLToPath(new URL('../pipeline/coding/lexicon/data/', import.meta.url));
@@ -53,13 +54,12 @@ describe('normaliseText', () => {
     // Letters of both cases, digits, punctuation, whitespace of several kinds and non-ASCII
     // letters with and without accents, in runs, so every boundary case comes up.
     const alphabet = ['a', 'Z', 'q', '0', '9', ' ', '  ', '\t', '\n', '.', '/', '-', '%', '_', 'é', 'Ü', 'ß', 'İ', 'ø', '\u00a0', '\u2003', 'ﬁ', '日', 'x\u0301', 'Ω'];
-    let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = new Rng(7, 'normalise');
     const bad: string[] = [];
     for (let n = 0; n < 20_000; n++) {
       let text = '';
-      const length = Math.floor(next() * 12);
-      for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+      const length = random.int(12);
+      for (let i = 0; i < length; i++) text += alphabet[random.int(alphabet.length)];
       if (normaliseText(text) !== normaliseByRegex(text)) bad.push(JSON.stringify(text));
       if (normalisedWords(text).join(' ') !== normaliseByRegex(text)) bad.push(`words of ${JSON.stringify(text)}`);
     }

@@ -32,10 +32,10 @@
  * valid code has no way round it; a wrongly accepted one is at worst what the shape check accepted
  * before), and the derivation names each such code (E10.A0, E10.A1, E10.A2 in FY2025).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCsvTable } from '../../pipeline/coding/lexicon/build/tables.ts';
+import { sha256 } from './derive.ts';
 
 export const BILLABLE_FILE = 'cm-billable-codes.txt';
 export const BILLABLE_SOURCES = [
@@ -220,7 +220,7 @@ export function deriveBillableCodes(icd10cmDir: string): BillableCodes {
  */
 export function billableCodesFile(icd10cmDir: string): { text: string; derived: BillableCodes } {
   const derived = deriveBillableCodes(icd10cmDir);
-  const sources = BILLABLE_SOURCES.map(([file]) => `${file} sha256:${createHash('sha256').update(readFileSync(join(icd10cmDir, file))).digest('hex')}`);
+  const sources = BILLABLE_SOURCES.map(([file]) => `${file} sha256:${sha256(readFileSync(join(icd10cmDir, file)))}`);
   const header = `# ${derived.codes.length} billable ICD-10-CM FY2025 codes, undotted, sorted; derived by scripts/derive-ed-lexicon.ts from ${sources.join(' and ')}`;
   return { text: `${header}\n${derived.codes.join('\n')}\n`, derived };
 }

@@ -27,13 +27,12 @@ export function normalisedWords(text: string): string[] {
       start = -1;
     }
   }
-  if (start >= 0) words.push(start === 0 ? folded : folded.slice(start));
+  if (start >= 0) words.push(folded.slice(start));
   return words;
 }
 
 export function normaliseText(text: string): string {
-  const words = normalisedWords(text);
-  return words.length === 1 ? words[0]! : words.join(' ');
+  return normalisedWords(text).join(' ');
 }
 
 /** Lower case with accents removed; only pays for Unicode decomposition when the text is not ASCII. */

@@ -5,8 +5,8 @@
  * keeps, per data version, the suppression of each question asked (a suppression depends on the
  * counts only), so the tables of a family are protected once however many views read them.
  */
-import type { DuckDBPreparedStatement, DuckDBResultReader } from '@duckdb/node-api';
-import { Mutex } from '../../ingest/mutex.ts';
+import type { DuckDBResultReader } from '@duckdb/node-api';
+import { runPrepared } from '../../store/prepared.ts';
 import type { Database } from '../../store/database.ts';
 import type { QueryCatalog, Row } from '../../store/sql-files.ts';
 import { NCHS_AGE_GROUPS } from '../rates/standard-population.ts';
@@ -91,7 +91,6 @@ export interface AggregateReading {
 
 export class AggregateService {
   private readonly plans = new Map<string, PlanEntry>();
-  private readonly prepared = new Map<string, { prepared: Promise<DuckDBPreparedStatement>; lock: Mutex }>();
   private geographies: Promise<Geographies> | null = null;
   private geographiesVersion = '';
   private readonly populationTables = new Map<string, Promise<PopulationTable>>();
@@ -108,21 +107,9 @@ export class AggregateService {
     return this.queries.rows(this.db.connection, name, parameters);
   }
 
-  /**
-   * Runs a named query as a statement prepared once (planning the aggregate query costs more than
-   * running it on the cache); one run at a time per statement, since binding is per statement.
-   */
-  private async run(name: string, parameters: Record<string, string | boolean>): Promise<DuckDBResultReader> {
-    let statement = this.prepared.get(name);
-    if (!statement) {
-      statement = { prepared: this.db.connection.prepare(this.queries.sql(name)), lock: new Mutex() };
-      this.prepared.set(name, statement);
-    }
-    const prepared = await statement.prepared;
-    return statement.lock.run(async () => {
-      prepared.bind(parameters);
-      return prepared.runAndReadAll();
-    });
+  /** Runs a named query as a statement prepared once (planning the aggregate query costs more than running it on the cache). */
+  private run(name: string, parameters: Record<string, string | boolean>): Promise<DuckDBResultReader> {
+    return runPrepared(this.db.connection, this.queries.sql(name), parameters);
   }
 
   async cacheStatus(source: Source): Promise<CacheStatus> {
