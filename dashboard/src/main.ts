@@ -193,7 +193,7 @@ function updateNav(document: Document, route: Route, allowed: ReadonlySet<ViewNa
 function countiesOf(geography: CountyGeography, state: string): [string, string][] {
   return geography.counties
     .filter((c) => c.id.startsWith(state))
-    .map((c): [string, string] => [c.id, c.properties.name])
+    .map((c): [string, string] => [c.id, c.name])
     .sort((a, b) => a[1].localeCompare(b[1]));
 }
 

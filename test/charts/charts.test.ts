@@ -90,4 +90,21 @@ describe.skipIf(!hasChromium)('dashboard charts', () => {
       expect(r.unchanged, `${r.name}: left as it was`).toBe(true);
     }
   });
+
+  // The map draws its counties in the topology's units under one transform (charts/atlas.ts):
+  // they must land where Plot's projection puts the same county, to a small part of a pixel.
+  test('county paths land where Plot projects the same county', async () => {
+    const cases = await page.evaluate(() => {
+      const g = globalThis as unknown as { harness: { placementCases(t: unknown): unknown }; topology: unknown };
+      return g.harness.placementCases(g.topology) as { name: string; counties: number; worst: number }[];
+    });
+    expect(cases.map((c) => [c.name, c.counties])).toEqual([
+      ['nation at 975 px', 3142],
+      ['nation at 1,440 px, an island county', 3142],
+      ['Rhode Island at 640 px', 5],
+      ['Maryland at 2,400 px', 24],
+      ['the mid-Atlantic test map', 27],
+    ]);
+    for (const c of cases) expect(c.worst, c.name).toBeLessThan(0.05);
+  });
 });

@@ -27,16 +27,7 @@ import { alert, row } from './rows.ts';
 
 /** Delaware and Maryland only: 27 counties keep the saved map small enough to read in a diff. */
 function midAtlantic(topology: Topology): CountyGeography {
-  const all = countyGeography(topology);
-  const counties = all.counties.filter((c) => c.id.startsWith('10') || c.id.startsWith('24'));
-  return {
-    counties,
-    stateBorders: { type: 'MultiLineString', coordinates: [] },
-    states: new Map([...all.states].filter(([id]) => id === '10' || id === '24')),
-    nation: { type: 'FeatureCollection', features: counties },
-    labels: new Map(counties.map((c) => [c.id, all.labels.get(c.id)!])),
-    countyBorders: (fips) => all.countyBorders(fips ?? new Set(counties.map((c) => c.id))),
-  };
+  return countyGeography(topology, ['10', '24']);
 }
 
 // Baltimore city high; a county with deaths but no population; two suppressed counties (1-9, as
@@ -298,4 +289,39 @@ export function recolourCases(topology: Topology): { cases: { name: string; reco
   ];
   const refused = refusals.map(([name, figure, input]) => ({ name, result: recolourCountyMap(figure, input), unchanged: figure !== drawn || drawn.outerHTML === html }));
   return { cases, refused };
+}
+
+/**
+ * Where a county path lands on screen (drawn in topology units under the map's transform) against
+ * where Plot's own projection puts the same county (the selected-county outline, a Plot.geo mark):
+ * for the nation, a state zoomed in, the small test map, and two sizes. Each case: the largest
+ * difference between the two bounding boxes' edges, in pixels.
+ */
+export function placementCases(topology: Topology): { name: string; counties: number; worst: number }[] {
+  const nation = countyGeography(topology);
+  const cases: [string, CountyGeography, number, string | null, string][] = [
+    ['nation at 975 px', nation, 975, null, '06037'],
+    ['nation at 1,440 px, an island county', nation, 1440, null, '15001'],
+    ['Rhode Island at 640 px', nation, 640, '44', '44009'],
+    ['Maryland at 2,400 px', nation, 2400, '24', '24510'],
+    ['the mid-Atlantic test map', midAtlantic(topology), 640, null, '10001'],
+  ];
+  return cases.map(([name, geography, width, focus, selected]) => {
+    const figure = countyMap({ geography, rows: [], value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'Deaths', periodLabel: '2024', width, focus, selected, id: 'placement' });
+    document.body.append(figure);
+    try {
+      // In the plot's pixels, before any offset Plot gives its own marks for crisp edges: the
+      // county's box in topology units through its group's transform, and the outline's own box.
+      const path = figure.querySelector<SVGPathElement>(`path[data-fips="${selected}"]`)!;
+      const m = (path.closest('g[aria-label="counties"]') as SVGGElement).transform.baseVal.consolidate()!.matrix;
+      const box = path.getBBox();
+      const county = { left: m.a * box.x + m.e, top: m.d * box.y + m.f, right: m.a * (box.x + box.width) + m.e, bottom: m.d * (box.y + box.height) + m.f };
+      const outline = figure.querySelector<SVGPathElement>('.selected-outline path')!.getBBox();
+      const projected = { left: outline.x, top: outline.y, right: outline.x + outline.width, bottom: outline.y + outline.height };
+      const worst = Math.max(...(['left', 'top', 'right', 'bottom'] as const).map((edge) => Math.abs(county[edge] - projected[edge])));
+      return { name, counties: figure.querySelectorAll('path[data-fips]').length, worst };
+    } finally {
+      figure.remove();
+    }
+  });
 }

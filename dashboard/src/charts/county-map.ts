@@ -4,13 +4,15 @@
 // when to fetch, and handles clicks through the paths' data-fips.
 import * as Plot from '@observablehq/plot';
 import { extent, interpolateYlOrRd, scaleSequentialLog } from 'd3';
-import type { Feature, FeatureCollection, Geometry, MultiLineString } from 'geojson';
-import { feature, mesh } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { GeoStreamWrapper } from 'd3';
+import type { Feature, Geometry, Polygon } from 'geojson';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 import { rateOf, type AggregateRow } from '../api/aggregates.ts';
 import type { ValueKind } from '../filters.ts';
 import { formatCount, formatRate } from '../format.ts';
 import { placeName } from '../places.ts';
+import { atlasOf, type Atlas, type Bounds } from './atlas.ts';
 import { hatchDefs, noteWithSwatch } from './marks.ts';
 
 /** Light grey, darker than the lightest colour of the ramp, so "0 or no data" is never read as "low". */
@@ -22,34 +24,80 @@ const interpolate = (t: number) => interpolateYlOrRd(0.15 + 0.85 * t);
 
 export type CountyFeature = Feature<Geometry, { name: string }> & { id: string };
 
-export interface CountyGeography {
-  counties: CountyFeature[];
-  /** Lines between states (not the coast), for the national view. */
-  stateBorders: MultiLineString;
-  states: Map<string, Feature<Geometry>>;
-  nation: Feature<Geometry> | FeatureCollection<Geometry>;
-  /** "Mohave, Arizona" by 5-digit FIPS. */
-  labels: Map<string, string>;
-  /** The lines between the given counties (each drawn once, not once per county). */
-  countyBorders: (fips: ReadonlySet<string> | null) => MultiLineString;
+/** A county as the map draws it. */
+export interface CountyShape {
+  /** 5-digit FIPS. */
+  id: string;
+  name: string;
+  /** Its outline: path data in the topology's units (atlas.ts), drawn under the map's transform. */
+  d: string;
 }
 
-/** Once per page: the pre-projected us-atlas topology as features and meshes. */
-export function countyGeography(topology: Topology): CountyGeography {
+/** The nation or a state as a map frames it: its outline (path data, topology units) and bounds. */
+export interface MapArea {
+  d: string;
+  bounds: Bounds;
+}
+
+export interface CountyGeography {
+  counties: CountyShape[];
+  /** "Mohave, Arizona" by 5-digit FIPS. */
+  labels: Map<string, string>;
+  atlas: Atlas;
+  /** The nation (null) or a state by FIPS; null when it has no counties on the map. */
+  area: (focus: string | null) => MapArea | null;
+  /** The lines between the counties of a state (or of the nation), each drawn once, not the coast. */
+  countyBorders: (focus: string | null) => string;
+  /** The lines between states (not the coast), for the national view. */
+  stateBorders: () => string;
+  /** A county as GeoJSON, for Plot's marks: the selected county's or a cluster's outline, a centre. */
+  feature: (fips: string) => CountyFeature | undefined;
+}
+
+/**
+ * Once per page: the pre-projected us-atlas topology as path data (atlas.ts says why not GeoJSON
+ * features). `states` keeps only those states' counties, their outlines as the "nation" and the
+ * borders between them (the saved-chart tests draw a small map).
+ */
+export function countyGeography(topology: Topology, states?: readonly string[]): CountyGeography {
   const objects = topology.objects as Record<string, GeometryCollection<{ name: string }>>;
-  const { counties, states, nation } = objects;
-  if (!counties || !states || !nation) throw new Error('topology lacks counties, states or nation');
-  const stateFeatures = new Map(feature(topology, states).features.map((f) => [String(f.id), f as Feature<Geometry>]));
-  const countyFeatures = feature(topology, counties).features.map((f) => ({ ...f, id: String(f.id) }) as CountyFeature);
-  const labels = new Map(countyFeatures.map((f) => [f.id, `${f.properties.name}, ${placeName(f.id.slice(0, 2))}`]));
+  const { counties, states: stateObjects, nation } = objects;
+  if (!counties || !stateObjects || !nation) throw new Error('topology lacks counties, states or nation');
+  const atlas = atlasOf(topology);
+  const chosen = (g: GeometryObject) => !states || states.includes(String(g.id).slice(0, 2));
+  const countyGeometries = counties.geometries.filter(chosen);
+  const stateGeometries = stateObjects.geometries.filter(chosen);
+  const stateById = new Map(stateGeometries.map((g) => [String(g.id), g]));
+  const countyById = new Map(countyGeometries.map((g) => [String(g.id), g]));
+  const shapes = countyGeometries.map((g): CountyShape => ({ id: String(g.id), name: (g.properties as { name?: string } | undefined)?.name ?? String(g.id), d: atlas.polygonPath(g) }));
+  let stateBorders: string | undefined;
+  const inState = (focus: string | null) => (focus ? countyGeometries.filter((g) => String(g.id).startsWith(focus)) : countyGeometries);
   return {
-    counties: countyFeatures,
-    stateBorders: mesh(topology, states, (a, b) => a !== b),
-    states: stateFeatures,
-    nation: feature(topology, nation),
-    labels,
-    countyBorders: (fips) =>
-      mesh(topology, fips ? { ...counties, geometries: counties.geometries.filter((g) => fips.has(String(g.id))) } : counties, (a, b) => a !== b),
+    counties: shapes,
+    labels: new Map(shapes.map((c) => [c.id, `${c.name}, ${placeName(c.id.slice(0, 2))}`])),
+    atlas,
+    area: memo((focus) => {
+      const state = focus ? stateById.get(focus) : undefined;
+      // A state not in the topology's states (none today) is framed and outlined by its counties.
+      const geometries = focus ? (state ? [state] : inState(focus)) : states ? stateGeometries : nation.geometries;
+      const bounds = atlas.bounds(geometries);
+      return bounds && { d: geometries.map((g) => atlas.polygonPath(g)).join(''), bounds };
+    }),
+    countyBorders: memo((focus) => atlas.meshPath(inState(focus))),
+    stateBorders: () => (stateBorders ??= atlas.meshPath(stateGeometries)),
+    feature: memo((fips) => {
+      const geometry = fips === null ? undefined : countyById.get(fips);
+      return geometry && ({ ...feature(topology, geometry), id: fips } as CountyFeature);
+    }),
+  };
+}
+
+/** A function of one key, computed once per key. */
+function memo<T>(make: (key: string | null) => T): (key: string | null) => T {
+  const made = new Map<string | null, T>();
+  return (key) => {
+    if (!made.has(key)) made.set(key, make(key));
+    return made.get(key)!;
   };
 }
 
@@ -114,18 +162,18 @@ export function summarizeCountyRows(input: Pick<CountyMapInput, 'geography' | 'r
 }
 
 interface Shaded {
-  county: CountyFeature;
+  county: CountyShape;
   row: AggregateRow;
   value: number;
 }
 
 /** What the map shows for one set of values: everything of it that depends on the rows, the measure and count or rate. */
 interface CountyValues {
-  counties: readonly CountyFeature[];
+  counties: readonly CountyShape[];
   shaded: Shaded[];
-  suppressed: CountyFeature[];
+  suppressed: CountyShape[];
   summary: CountyMapSummary;
-  look: (county: CountyFeature) => CountyLook;
+  look: (county: CountyShape) => CountyLook;
   ariaLabel: string;
   ariaDescription: string;
   /** The ramp's domain (the scale the fills come from), or null when nothing is shaded. */
@@ -140,7 +188,7 @@ function countyValues(input: CountyMapInput): CountyValues {
   const byFips = new Map(input.rows.map((row) => [row.geography, row]));
   const counties = countiesOf(geography, focus);
   const shaded: Shaded[] = [];
-  const suppressed: CountyFeature[] = [];
+  const suppressed: CountyShape[] = [];
   for (const county of counties) {
     const row = byFips.get(county.id);
     const kind = classify(row, value, adjusted);
@@ -159,7 +207,7 @@ function countyValues(input: CountyMapInput): CountyValues {
   const shadedByFips = new Map(shaded.map((d) => [d.county.id, d]));
   const suppressedFips = new Set(suppressed.map((c) => c.id));
   const lower = noun.toLowerCase();
-  const look = (county: CountyFeature): CountyLook => {
+  const look = (county: CountyShape): CountyLook => {
     const d = shadedByFips.get(county.id);
     if (d) return { fill: colour(d.value), title: tooltip(label(county.id), d.row, value, adjusted, noun), data: { 'data-value': String(d.value) } };
     if (suppressedFips.has(county.id)) return { fill: `url(#${hatch})`, title: `${label(county.id)}: suppressed (1–9 ${lower}, or hidden so a small count cannot be worked out)`, data: { 'data-suppressed': 'true' } };
@@ -180,7 +228,7 @@ function countyValues(input: CountyMapInput): CountyValues {
   };
 }
 
-function countiesOf(geography: CountyGeography, focus: string | null): readonly CountyFeature[] {
+function countiesOf(geography: CountyGeography, focus: string | null): readonly CountyShape[] {
   return focus ? geography.counties.filter((c) => c.id.startsWith(focus)) : geography.counties;
 }
 
@@ -240,17 +288,19 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const { counties } = v;
   const looks = counties.map(v.look);
   const paths: Element[] = [];
-  const area = focus ? geography.states.get(focus) ?? { type: 'FeatureCollection' as const, features: [...counties] } : geography.nation;
-  const outlined = input.selected ? counties.filter((c) => c.id === input.selected) : [];
+  // A state with no county on the map (none today) shows the nation's frame, empty.
+  const area = geography.area(focus) ?? geography.area(null)!;
+  const features = (fips: (id: string) => boolean) => counties.filter((c) => fips(c.id)).map((c) => geography.feature(c.id)!);
+  const outlined = input.selected ? features((id) => id === input.selected) : [];
   const clusterMembers = new Set(input.cluster?.members ?? []);
-  const clusterCounties = counties.filter((c) => clusterMembers.has(c.id));
-  const centre = input.cluster ? counties.find((c) => c.id === input.cluster!.centre) : undefined;
+  const clusterCounties = features((id) => clusterMembers.has(id));
+  const centre = input.cluster ? features((id) => id === input.cluster!.centre)[0] : undefined;
 
   const plot = Plot.plot({
     width,
     // A state drawn alone may be tall (California): cap the height at the width.
     ...(focus ? { height: Math.round(Math.min(width, 720) * 0.75) } : {}),
-    projection: { type: 'identity', domain: area },
+    projection: { type: 'identity', domain: boundsPolygon(area.bounds) },
     ariaLabel: v.ariaLabel,
     ariaDescription: v.ariaDescription,
     marks: [
@@ -329,55 +379,47 @@ interface CountyLook {
 
 type RenderFunction = NonNullable<Plot.MarkOptions['render']>;
 
-/**
- * Outlines of counties are the costly part of a redraw (~0.8 MB of path data for the nation), and
- * they depend only on the map's size and place, not on the data: they are made once per size and
- * kept with the geography (a WeakMap: gone with it).
- */
-interface Outlines {
-  counties: Map<string, string>;
-  countyBorders: string;
-  stateBorders: string;
-  /** The nation's or the state's edge. */
-  outline: string;
+/** The area's bounding box as a polygon: what Plot fits its identity projection to. */
+function boundsPolygon([[x0, y0], [x1, y1]]: Bounds): Polygon {
+  return { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
 }
 
-const outlineCache = new WeakMap<CountyGeography, Map<string, Outlines>>();
-
-function outlines(geography: CountyGeography, key: string, make: () => Outlines): Outlines {
-  let byKey = outlineCache.get(geography);
-  if (!byKey) outlineCache.set(geography, (byKey = new Map()));
-  let found = byKey.get(key);
-  if (!found) {
-    found = make();
-    byKey.set(key, found);
-    if (byKey.size > 8) byKey.delete(byKey.keys().next().value!); // a few sizes and states
-  }
-  return found;
+/**
+ * The SVG transform from the topology's units to the plot's pixels. Plot's identity projection,
+ * fit to the area, only scales and translates: read off where it puts two points of the area.
+ */
+function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1, y1]]: Bounds, atlas: Atlas): string {
+  const project = ([x, y]: [number, number]): [number, number] => {
+    if (!projection) return [x, y];
+    let out: [number, number] = [x, y];
+    const sink = { point: (px: number, py: number) => void (out = [px, py]), lineStart() {}, lineEnd() {}, polygonStart() {}, polygonEnd() {}, sphere() {} };
+    projection.stream(sink).point(x, y);
+    return out;
+  };
+  const a: [number, number] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  const b: [number, number] = [a[0] + (x1 - x0) / 4 || 1, a[1] + (y1 - y0) / 4 || 1];
+  const [pa, pb] = [project(a), project(b)];
+  const k = x1 > x0 ? (pb[0] - pa[0]) / (b[0] - a[0]) : (pb[1] - pa[1]) / (b[1] - a[1]);
+  const [sx, sy] = atlas.scale;
+  const [tx, ty] = atlas.translate;
+  const terms = [k * sx, 0, 0, k * sy, k * tx + pa[0] - k * a[0], k * ty + pa[1] - k * a[1]];
+  return `matrix(${terms.map((t) => +t.toPrecision(8)).join(' ')})`;
 }
 
 /**
  * Every county as its own path (data-fips, and data-value or data-suppressed) with its tooltip (a
  * title beside it, in the county's group), then the lines between counties and between states,
  * each drawn once (stroking every county would paint each border twice, and painting is most of a
- * redraw): a Plot mark drawing with the plot's own projection.
+ * redraw). The paths are in the topology's units under one transform (atlas.ts), so strokes keep
+ * their width in pixels (vector-effect).
  */
-function countyLayer(geography: CountyGeography, counties: readonly CountyFeature[], focus: string | null, area: Feature<Geometry> | FeatureCollection<Geometry>, look: (index: number) => CountyLook, made: Element[]): RenderFunction {
-  return (_index, _scales, _values, dimensions, context) => {
-    const paths = outlines(geography, `${dimensions.width}x${dimensions.height}:${focus ?? 'US'}`, () => {
-      // One decimal is a tenth of a pixel: the same drawing in a third less text.
-      const path = context.path().digits(1);
-      return {
-        counties: new Map(counties.map((c) => [c.id, path(c) ?? ''])),
-        countyBorders: path(geography.countyBorders(focus ? new Set(counties.map((c) => c.id)) : null)) ?? '',
-        stateBorders: focus ? '' : (path(geography.stateBorders) ?? ''),
-        outline: path(area) ?? '',
-      };
-    });
+function countyLayer(geography: CountyGeography, counties: readonly CountyShape[], focus: string | null, area: MapArea, look: (index: number) => CountyLook, made: Element[]): RenderFunction {
+  return (_index, _scales, _values, _dimensions, context) => {
     const ns = 'http://www.w3.org/2000/svg';
     const doc = context.document;
     const g = doc.createElementNS(ns, 'g');
     g.setAttribute('aria-label', 'counties');
+    g.setAttribute('transform', pixelTransform(context.projection, area.bounds, geography.atlas));
     counties.forEach((county, i) => {
       const { fill, title, data } = look(i);
       // The tooltip beside the path in a group of their own, not inside the path: fill is
@@ -386,7 +428,7 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
       const tip = doc.createElementNS(ns, 'title');
       tip.textContent = title;
       const element = doc.createElementNS(ns, 'path');
-      element.setAttribute('d', paths.counties.get(county.id)!);
+      element.setAttribute('d', county.d);
       element.setAttribute('fill', fill);
       element.setAttribute('data-fips', county.id);
       for (const [name, v] of Object.entries(data)) element.setAttribute(name, v);
@@ -394,10 +436,16 @@ function countyLayer(geography: CountyGeography, counties: readonly CountyFeatur
       g.append(group);
       made.push(element);
     });
-    for (const [d, stroke, width] of [[paths.countyBorders, 'white', focus ? '0.75' : '0.25'], [paths.stateBorders, 'white', '1'], [paths.outline, '#777', '0.75']] as const) {
+    const lines = [
+      [geography.countyBorders(focus), 'white', focus ? '0.75' : '0.25'],
+      [focus ? '' : geography.stateBorders(), 'white', '1'],
+      [area.d, '#777', '0.75'],
+    ] as const;
+    for (const [d, stroke, width] of lines) {
       if (!d) continue;
       const borders = doc.createElementNS(ns, 'path');
-      for (const [k, v] of Object.entries({ d, fill: 'none', stroke, 'stroke-width': width, 'aria-hidden': 'true' })) borders.setAttribute(k, v);
+      const attributes = { d, fill: 'none', stroke, 'stroke-width': width, 'vector-effect': 'non-scaling-stroke', 'aria-hidden': 'true' };
+      for (const [k, v] of Object.entries(attributes)) borders.setAttribute(k, v);
       g.append(borders);
     }
     return g as unknown as SVGElement;
@@ -449,7 +497,7 @@ function unmappedNote(unmapped: AggregateRow[], noun: string): HTMLElement[] {
 }
 
 /** The map as a table, for keyboard and screen-reader users: the top ten, or every county of a state. */
-function countyTable(shaded: Shaded[], suppressed: CountyFeature[], focus: string | null, label: (fips: string) => string, noun: string): HTMLElement {
+function countyTable(shaded: Shaded[], suppressed: CountyShape[], focus: string | null, label: (fips: string) => string, noun: string): HTMLElement {
   const details = document.createElement('details');
   const summary = document.createElement('summary');
   summary.textContent = focus ? `Table: counties of ${placeName(focus)}` : 'Table: the 10 highest counties';
