@@ -153,7 +153,9 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
     const rows = (await api('measure=any_opioid&geography=county&state=24&unit=total')).filter((r) => /^\d{5}$/.test(r.geography));
     expect(suppressed).toBe(rows.filter((r) => r.suppressed).length);
     expect(suppressed, 'the small demo set has small counts in Maryland').toBeGreaterThan(0);
-    await expect(tab.locator("#county-map g:has(> path[data-suppressed]) > title").first().textContent()).resolves.toMatch(/: suppressed \(1–9 deaths/);
+    // A county's tooltip is made when the pointer first goes over it.
+    await tab.locator('#county-map path[data-suppressed]').first().hover();
+    await expect(tab.locator('#county-map path[data-suppressed] > title').first().textContent()).resolves.toMatch(/: suppressed \(1–9 deaths/);
     await expect(tab.locator('#county-map path[data-suppressed]').first().getAttribute('fill')).resolves.toBe('url(#overview-map-hatch)');
     await expect(tab.locator('#county-map svg[aria-label^="Map"]').getAttribute('aria-label')).resolves.toMatch(/^Map of any opioid .* by county in Maryland, /);
     expect(tabProblems, tabProblems.join('\n')).toEqual([]);

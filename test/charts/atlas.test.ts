@@ -3,7 +3,7 @@
 // every county, state and the nation, the same border segments, the same bounds.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 import { describe, expect, test } from 'vitest';
@@ -72,7 +72,7 @@ describe('county map path data from the topology arcs', () => {
     const geometries = objects[name]!.geometries;
     expect(geometries.length).toBeGreaterThan(0);
     for (const geometry of geometries) {
-      const expected = rings(feature(topology, geometry as GeometryObject).geometry as Polygon | MultiPolygon);
+      const expected = rings((feature(topology, geometry as GeometryObject) as Feature).geometry as Polygon | MultiPolygon);
       expectSamePoints(subpaths(atlas.polygonPath(geometry)), expected, `${name} ${geometry.id ?? ''}`);
     }
   });
@@ -102,7 +102,7 @@ describe('county map path data from the topology arcs', () => {
 
   test('bounds are those of the features', () => {
     for (const geometry of [...objects['states']!.geometries, ...objects['counties']!.geometries.slice(0, 200)]) {
-      const points = rings(feature(topology, geometry as GeometryObject).geometry as Polygon | MultiPolygon).flat();
+      const points = rings((feature(topology, geometry as GeometryObject) as Feature).geometry as Polygon | MultiPolygon).flat();
       const xs = points.map((p) => p[0]!);
       const ys = points.map((p) => p[1]!);
       const bounds = atlas.bounds([geometry])!;

@@ -83,6 +83,9 @@ describe.skipIf(!hasChromium)('dashboard charts', () => {
     expect(changed.recoloured).toContain('data-fips="24039" data-value="11"');
     expect(changed.recoloured).toContain('data-fips="10001" data-suppressed="true"');
     expect(changed.recoloured).toContain('aria-label="Map of any opioid (t40.0-t40.4, t40.6) by county, Jan 2024 – May 2024"');
+    // Baltimore's tooltip, made before the recolour, says the new measure's count.
+    expect(changed.before).toMatch(/data-fips="24510" data-value="412"><title>Baltimore, Maryland: 412 deaths<\/title>/);
+    expect(changed.recoloured).toMatch(/data-fips="24510" data-value="\d+"><title>Baltimore, Maryland: (?!412 )[\d,]+ deaths<\/title>/);
     expect(changed.before).toContain('Not on the map');
     expect(changed.recoloured).not.toContain('Not on the map');
     for (const r of refused) {

@@ -181,6 +181,12 @@ const reportModel: ReportModel = {
   ],
 };
 
+/** A pointer over every county, as a reader's would go: each makes its tooltip (countyLayer). */
+function pointedAt(figure: HTMLElement): HTMLElement {
+  for (const path of figure.querySelectorAll('path[data-fips]')) path.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
+  return figure;
+}
+
 export function render(name: string, topology: Topology): string {
   const geography = midAtlantic(topology);
   const measureLabel = 'All drug overdose deaths';
@@ -188,13 +194,13 @@ export function render(name: string, topology: Topology): string {
   const countyName = (fips: string) => geography.labels.get(fips) ?? fips;
   switch (name) {
     case 'county-map-count':
-      return countyMap({ ...map, value: 'count' }).outerHTML;
+      return pointedAt(countyMap({ ...map, value: 'count' })).outerHTML;
     case 'county-map-rate':
-      return countyMap({ ...map, value: 'rate' }).outerHTML;
+      return pointedAt(countyMap({ ...map, value: 'rate' })).outerHTML;
     case 'county-map-state':
-      return countyMap({ ...map, value: 'count', focus: '24', selected: '24510' }).outerHTML;
+      return pointedAt(countyMap({ ...map, value: 'count', focus: '24', selected: '24510' })).outerHTML;
     case 'county-map-cluster':
-      return countyMap({ ...map, rows: [], value: 'count', focus: '24', cluster: { members: clusters[0]!.members, centre: clusters[0]!.centre } }).outerHTML;
+      return pointedAt(countyMap({ ...map, rows: [], value: 'count', focus: '24', cluster: { members: clusters[0]!.members, centre: clusters[0]!.centre } })).outerHTML;
     case 'time-series-count': {
       const months = periodsFor('month', '2024-01', '2024-05');
       return timeSeries({ points: completeSeries(nationRows, months), unit: 'month', value: 'count', adjusted: false, noun: 'Deaths', placeLabel: 'United States', measureLabel, width: 640, statuses: statusSpans(weekStatuses.filter((r) => r.status === 'alert' || r.status === 'warning'), methodLabel), statusCoverage: 'flagged', detectionUnit: 'week' }).outerHTML;
@@ -265,16 +271,17 @@ export function recolourCases(topology: Topology): { cases: { name: string; reco
     ['a cluster kept, its measure changed', { ...base, focus: '24', cluster: { members: ['24510', '24005'], centre: '24510' } }, { ...other, focus: '24', cluster: { members: ['24510', '24005'], centre: '24510' } }],
   ];
   const cases = pairs.map(([name, from, to]) => {
-    const figure = countyMap(from);
+    // Tooltips made before the recolour must say the new values.
+    const figure = pointedAt(countyMap(from));
     const before = figure.outerHTML;
     if (!recolourCountyMap(figure, to)) throw new Error(`${name}: not recoloured`);
     // Twice: a recoloured map can be recoloured again.
-    const back = countyMap(from);
+    const back = pointedAt(countyMap(from));
     recolourCountyMap(back, to);
     recolourCountyMap(back, from);
     recolourCountyMap(back, to);
     if (back.outerHTML !== figure.outerHTML) throw new Error(`${name}: recolouring back and forth differs`);
-    return { name, recoloured: figure.outerHTML, fresh: countyMap(to).outerHTML, before };
+    return { name, recoloured: figure.outerHTML, fresh: pointedAt(countyMap(to)).outerHTML, before };
   });
   const drawn = countyMap(base);
   const html = drawn.outerHTML;

@@ -174,6 +174,8 @@ interface CountyValues {
   suppressed: CountyShape[];
   summary: CountyMapSummary;
   look: (county: CountyShape) => CountyLook;
+  /** A county's tooltip: made only for the counties a pointer goes over (countyLayer). */
+  title: (county: CountyShape) => string;
   ariaLabel: string;
   ariaDescription: string;
   /** The ramp's domain (the scale the fills come from), or null when nothing is shaded. */
@@ -209,9 +211,15 @@ function countyValues(input: CountyMapInput): CountyValues {
   const lower = noun.toLowerCase();
   const look = (county: CountyShape): CountyLook => {
     const d = shadedByFips.get(county.id);
-    if (d) return { fill: colour(d.value), title: tooltip(label(county.id), d.row, value, adjusted, noun), data: { 'data-value': String(d.value) } };
-    if (suppressedFips.has(county.id)) return { fill: `url(#${hatch})`, title: `${label(county.id)}: suppressed (1–9 ${lower}, or hidden so a small count cannot be worked out)`, data: { 'data-suppressed': 'true' } };
-    return { fill: NO_DATA_FILL, title: `${label(county.id)}: ${value === 'rate' ? `no rate (0 ${lower} or no population)` : `0 ${lower} or no data`}`, data: {} };
+    if (d) return { fill: colour(d.value), data: { 'data-value': String(d.value) } };
+    if (suppressedFips.has(county.id)) return { fill: `url(#${hatch})`, data: { 'data-suppressed': 'true' } };
+    return { fill: NO_DATA_FILL, data: {} };
+  };
+  const title = (county: CountyShape): string => {
+    const d = shadedByFips.get(county.id);
+    if (d) return tooltip(label(county.id), d.row, value, adjusted, noun);
+    if (suppressedFips.has(county.id)) return `${label(county.id)}: suppressed (1–9 ${lower}, or hidden so a small count cannot be worked out)`;
+    return `${label(county.id)}: ${value === 'rate' ? `no rate (0 ${lower} or no population)` : `0 ${lower} or no data`}`;
   };
   return {
     counties,
@@ -219,6 +227,7 @@ function countyValues(input: CountyMapInput): CountyValues {
     suppressed,
     summary,
     look,
+    title,
     ariaLabel: `Map of ${measureLabel.toLowerCase()} by county${focus ? ` in ${placeName(focus)}` : ''}, ${periodLabel}`,
     ariaDescription: describe(shaded, suppressed.length, value, label),
     domain: shaded.length ? colour.domain() : null,
@@ -273,6 +282,8 @@ interface DrawnMap {
   /** The county paths, in the order of countiesOf(geography, focus), and how each is drawn now. */
   paths: Element[];
   looks: CountyLook[];
+  /** The values the tooltips are made from: replaced by a recolour. */
+  shown: { values: CountyValues };
   ramp: Element | null;
   after: HTMLElement[];
 }
@@ -288,6 +299,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const { counties } = v;
   const looks = counties.map(v.look);
   const paths: Element[] = [];
+  const shown = { values: v };
   // A state with no county on the map (none today) shows the nation's frame, empty.
   const area = geography.area(focus) ?? geography.area(null)!;
   const features = (fips: (id: string) => boolean) => counties.filter((c) => fips(c.id)).map((c) => geography.feature(c.id)!);
@@ -305,7 +317,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     ariaDescription: v.ariaDescription,
     marks: [
       hatchDefs(v.hatch),
-      countyLayer(geography, counties, focus, area, (i) => looks[i]!, paths),
+      countyLayer(geography, counties, focus, area, (i) => looks[i]!, (i) => shown.values.title(shown.values.counties[i]!), paths),
       Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
       centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${v.label(centre.id)}` }) : null,
       Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
@@ -317,14 +329,14 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const { ramp, after } = legendParts(input, v);
   if (ramp) figure.append(ramp);
   figure.append(plot, ...after);
-  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths, looks, ramp, after });
+  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths, looks, shown, ramp, after });
   return figure;
 }
 
 /**
  * Recolours a map countyMap drew, in place, for new values with the same layout (another
- * measure, count ↔ rate, age adjustment): the fills, titles and data attributes of the county
- * paths, the ARIA label and description, and the legend, ramp and table; the result is the
+ * measure, count ↔ rate, age adjustment): the fills, data attributes and tooltips made so far
+ * of the county paths, the ARIA label and description, and the legend, ramp and table; the result is the
  * figure countyMap(input) would draw (test/charts checks the two are the same, element for
  * element). Returns false, changing nothing, when `figure` is not a map countyMap drew with this
  * geography and layout (another size, state, selection or cluster): then draw it anew.
@@ -334,8 +346,8 @@ export function countyMap(input: CountyMapInput): HTMLElement {
  * styles, lays out and paints ~3,100 new elements (a task of 130–170 ms after vigil:map-drawn in
  * Chromium on the 2-core benchmark machine), most of the time from the answer to the redrawn map.
  * Recoloured, the paths stay: only the attributes that differ are set, only the paths whose fill
- * changed are restyled (their titles are beside them, not inside), and the time from the answer
- * to the painted overview went from ~250 to ~150 ms there. The values come from the same code as
+ * changed are restyled, and the time from the answer to the painted overview went from ~250 to
+ * ~150 ms there. The values come from the same code as
  * countyMap's (countyValues, legendParts), so the two cannot drift apart.
  */
 export function recolourCountyMap(figure: Element, input: CountyMapInput): boolean {
@@ -355,9 +367,12 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
       if (wanted === undefined) path.removeAttribute(name);
       else path.setAttribute(name, wanted);
     }
-    if (look.title !== was.title) path.previousElementSibling!.textContent = look.title;
+    // A tooltip a pointer has made (a title inside the path) says the new value.
+    const tip = path.firstElementChild;
+    if (tip) tip.textContent = v.title(v.counties[i]!);
   });
   drawn.looks = looks;
+  drawn.shown.values = v;
   drawn.plot.setAttribute('aria-label', v.ariaLabel);
   drawn.plot.setAttribute('aria-description', v.ariaDescription);
   // The legend, notes and table are small: drawn anew, around the plot (which stays where it is).
@@ -373,7 +388,6 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
 
 interface CountyLook {
   fill: string;
-  title: string;
   data: Record<string, string>;
 }
 
@@ -407,34 +421,49 @@ function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1
 }
 
 /**
- * Every county as its own path (data-fips, and data-value or data-suppressed) with its tooltip (a
- * title beside it, in the county's group), then the lines between counties and between states,
- * each drawn once (stroking every county would paint each border twice, and painting is most of a
- * redraw). The paths are in the topology's units under one transform (atlas.ts), so strokes keep
- * their width in pixels (vector-effect).
+ * Every county as its own path (data-fips, and data-value or data-suppressed), then the lines
+ * between counties and between states, each drawn once (stroking every county would paint each
+ * border twice, and painting is most of a redraw). The paths are in the topology's units under one
+ * transform (atlas.ts), so strokes keep their width in pixels (vector-effect).
+ *
+ * A county's tooltip (a title inside its path) is made when a pointer first goes over it, not for
+ * all ~3,100 counties on every draw: building and writing their texts was a third of a redraw's
+ * script, and a title per path doubled the elements the browser styles.
  */
-function countyLayer(geography: CountyGeography, counties: readonly CountyShape[], focus: string | null, area: MapArea, look: (index: number) => CountyLook, made: Element[]): RenderFunction {
+function countyLayer(
+  geography: CountyGeography,
+  counties: readonly CountyShape[],
+  focus: string | null,
+  area: MapArea,
+  look: (index: number) => CountyLook,
+  tooltip: (index: number) => string,
+  made: Element[],
+): RenderFunction {
   return (_index, _scales, _values, _dimensions, context) => {
     const ns = 'http://www.w3.org/2000/svg';
     const doc = context.document;
     const g = doc.createElementNS(ns, 'g');
     g.setAttribute('aria-label', 'counties');
     g.setAttribute('transform', pixelTransform(context.projection, area.bounds, geography.atlas));
+    const indices = new Map<EventTarget, number>();
     counties.forEach((county, i) => {
-      const { fill, title, data } = look(i);
-      // The tooltip beside the path in a group of their own, not inside the path: fill is
-      // inherited, so a title inside a recoloured path is restyled with it (twice the elements).
-      const group = doc.createElementNS(ns, 'g');
-      const tip = doc.createElementNS(ns, 'title');
-      tip.textContent = title;
+      const { fill, data } = look(i);
       const element = doc.createElementNS(ns, 'path');
       element.setAttribute('d', county.d);
       element.setAttribute('fill', fill);
       element.setAttribute('data-fips', county.id);
       for (const [name, v] of Object.entries(data)) element.setAttribute(name, v);
-      group.append(tip, element);
-      g.append(group);
+      g.append(element);
       made.push(element);
+      indices.set(element, i);
+    });
+    g.addEventListener('pointerover', (event) => {
+      const i = indices.get(event.target!);
+      const path = event.target as Element;
+      if (i === undefined || path.firstElementChild) return;
+      const tip = doc.createElementNS(ns, 'title');
+      tip.textContent = tooltip(i);
+      path.append(tip);
     });
     const lines = [
       [geography.countyBorders(focus), 'white', focus ? '0.75' : '0.25'],
