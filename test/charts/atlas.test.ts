@@ -12,6 +12,7 @@ import { atlasOf } from '../../dashboard/src/charts/atlas.ts';
 const topology = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('us-atlas/counties-albers-10m.json')), 'utf8')) as Topology;
 const objects = topology.objects as Record<string, GeometryCollection>;
 const atlas = atlasOf(topology);
+const meshPath = (geometries: readonly GeometryObject[], keep?: (a: number, b: number) => boolean) => atlas.linePaths(geometries, { shared: true, keep }).join('');
 
 /** Path data in topology units → its subpaths as absolute points in the topology's coordinates. */
 function subpaths(d: string): Position[][] {
@@ -81,23 +82,45 @@ describe('county map path data from the topology arcs', () => {
     for (const name of ['counties', 'states']) {
       const object = objects[name]!;
       const expected = segments((mesh(topology, object, (a, b) => a !== b) as MultiLineString).coordinates);
-      const actual = segments(subpaths(atlas.meshPath(object.geometries)));
+      const actual = segments(subpaths(meshPath(object.geometries)));
       expect(actual.size, name).toBe(expected.size);
       for (const s of expected) expect(actual.has(s), `${name}: ${s}`).toBe(true);
     }
     // One state's counties: only the lines between two of them (Maryland: 24 counties).
     const maryland = objects['counties']!.geometries.filter((g) => String(g.id).startsWith('24'));
     const expected = segments((mesh(topology, { ...objects['counties']!, geometries: maryland }, (a, b) => a !== b) as MultiLineString).coordinates);
-    expect(segments(subpaths(atlas.meshPath(maryland)))).toEqual(expected);
+    expect(segments(subpaths(meshPath(maryland)))).toEqual(expected);
   });
 
   test('a keep filter drops borders by the two geometries they divide', () => {
     const states = objects['states']!.geometries;
-    const all = segments(subpaths(atlas.meshPath(states)));
+    const all = segments(subpaths(meshPath(states)));
     const california = states.findIndex((g) => g.id === '06');
-    const without = segments(subpaths(atlas.meshPath(states, (a, b) => a !== california && b !== california)));
+    const without = segments(subpaths(meshPath(states, (a, b) => a !== california && b !== california)));
     expect(without.size).toBeGreaterThan(0);
     expect(without.size).toBeLessThan(all.size);
+  });
+
+  test('lines sorted into parts are the same lines, each in the part where it starts', () => {
+    const counties = objects['counties']!.geometries;
+    const whole = segments(subpaths(meshPath(counties)));
+    // The nation in quarters, by where each border starts.
+    const part = (x: number, y: number) => (x < 480 ? 0 : 1) + (y < 300 ? 0 : 2);
+    const parts = atlas.linePaths(counties, { shared: true, part });
+    expect(parts).toHaveLength(4);
+    const union = new Set<string>();
+    for (const d of parts) {
+      const lines = subpaths(d);
+      const quarter = part(lines[0]![0]![0]!, lines[0]![0]![1]!);
+      for (const line of lines) expect(part(line[0]![0]!, line[0]![1]!)).toBe(quarter);
+      for (const s of segments(lines)) union.add(s);
+    }
+    expect(union).toEqual(whole);
+    // Every arc, not only the shared ones: the outline of a state's counties and the borders between them.
+    const maryland = counties.filter((g) => String(g.id).startsWith('24'));
+    const outline = segments(subpaths(atlas.linePaths(maryland, { shared: false }).join('')));
+    const edges = segments(maryland.flatMap((g) => rings((feature(topology, g as GeometryObject) as Feature).geometry as Polygon | MultiPolygon)));
+    expect(outline).toEqual(edges);
   });
 
   test('bounds are those of the features', () => {

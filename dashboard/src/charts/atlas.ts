@@ -23,12 +23,21 @@ export interface Atlas {
   /** The outline of polygons as path data in topology units ('' for anything else). */
   polygonPath(geometry: GeometryObject): string;
   /**
-   * The arcs two different geometries of `geometries` share (their common borders, each once,
-   * not the coast), as path data; `keep` may drop some by the indices of the two geometries.
+   * Lines of `geometries` as path data, each arc once: with `shared`, only the arcs two different
+   * geometries share (their common borders, not the coast; `keep` may drop some by the indices of
+   * the two), else every arc (their outline, with any borders between them). `part` sorts the
+   * arcs by where they start (the topology's coordinates) into separate paths: see linesByPart.
    */
-  meshPath(geometries: readonly GeometryObject[], keep?: (a: number, b: number) => boolean): string;
+  linePaths(geometries: readonly GeometryObject[], options: LineOptions): string[];
   /** The bounding box of polygons, in the topology's coordinates (null when there are none). */
   bounds(geometries: readonly GeometryObject[]): Bounds | null;
+}
+
+export interface LineOptions {
+  shared: boolean;
+  keep?: (a: number, b: number) => boolean;
+  /** The part of the map a point is in (any small integer); all in one path without it. */
+  part?: (x: number, y: number) => number;
 }
 
 /** Throws on a topology this cannot read: one without quantization (arcs of absolute floats). */
@@ -95,7 +104,7 @@ export function atlasOf(topology: Topology): Atlas {
     scale: [topology.transform.scale[0], topology.transform.scale[1]],
     translate: [topology.transform.translate[0], topology.transform.translate[1]],
     polygonPath: (geometry) => polygons(geometry).map((rings) => rings.map(ring).join('')).join(''),
-    meshPath(geometries, keep = () => true) {
+    linePaths(geometries, { shared, keep = () => true, part = () => 0 }) {
       // Who uses each arc: the first geometry, and a second one if another uses it too.
       const first = new Int32Array(count).fill(-1);
       const second = new Int32Array(count).fill(-1);
@@ -108,12 +117,15 @@ export function atlasOf(topology: Topology): Atlas {
               else if (first[i] !== g) second[i] = g;
             }
       });
-      let text = '';
+      const [sx, sy] = topology.transform!.scale;
+      const [tx, ty] = topology.transform!.translate;
+      const parts = new Map<number, string>();
       for (let i = 0; i < count; i++) {
-        if (second[i] === -1 || !keep(first[i]!, second[i]!)) continue;
-        text += `M${startX[i]} ${startY[i]}l${deltas(i, false)}`;
+        if (first[i] === -1 || (shared && (second[i] === -1 || !keep(first[i]!, second[i]!)))) continue;
+        const at = part(startX[i]! * sx + tx, startY[i]! * sy + ty);
+        parts.set(at, (parts.get(at) ?? '') + `M${startX[i]} ${startY[i]}l${deltas(i, false)}`);
       }
-      return text;
+      return [...parts.values()];
     },
     bounds(geometries) {
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;

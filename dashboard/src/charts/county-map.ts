@@ -35,8 +35,11 @@ export interface CountyShape {
 
 /** The nation or a state as a map frames it: its outline (path data, topology units) and bounds. */
 export interface MapArea {
-  d: string;
+  /** In parts of the map (LINE_GRID), as every line drawn over the fills. */
+  outline: string[];
   bounds: Bounds;
+  /** The part of this map a point (the topology's coordinates) is in. */
+  part: (x: number, y: number) => number;
 }
 
 export interface CountyGeography {
@@ -46,10 +49,10 @@ export interface CountyGeography {
   atlas: Atlas;
   /** The nation (null) or a state by FIPS; null when it has no counties on the map. */
   area: (focus: string | null) => MapArea | null;
-  /** The lines between the counties of a state (or of the nation), each drawn once, not the coast. */
-  countyBorders: (focus: string | null) => string;
-  /** The lines between states (not the coast), for the national view. */
-  stateBorders: () => string;
+  /** The lines between the counties of a state (or of the nation), each drawn once, not the coast, in parts. */
+  countyBorders: (focus: string | null) => string[];
+  /** The lines between states (not the coast), for the national view, in parts. */
+  stateBorders: () => string[];
   /** A county as GeoJSON, for Plot's marks: the selected county's or a cluster's outline, a centre. */
   feature: (fips: string) => CountyFeature | undefined;
 }
@@ -70,26 +73,44 @@ export function countyGeography(topology: Topology, states?: readonly string[]):
   const stateById = new Map(stateGeometries.map((g) => [String(g.id), g]));
   const countyById = new Map(countyGeometries.map((g) => [String(g.id), g]));
   const shapes = countyGeometries.map((g): CountyShape => ({ id: String(g.id), name: (g.properties as { name?: string } | undefined)?.name ?? String(g.id), d: atlas.polygonPath(g) }));
-  let stateBorders: string | undefined;
+  let stateBorders: string[] | undefined;
   const inState = (focus: string | null) => (focus ? countyGeometries.filter((g) => String(g.id).startsWith(focus)) : countyGeometries);
+  const area = memo((focus): MapArea | null => {
+    const state = focus ? stateById.get(focus) : undefined;
+    // A state not in the topology's states (none today) is framed and outlined by its counties.
+    const geometries = focus ? (state ? [state] : inState(focus)) : states ? stateGeometries : nation.geometries;
+    const bounds = atlas.bounds(geometries);
+    if (!bounds) return null;
+    const part = linePart(bounds);
+    return { outline: atlas.linePaths(geometries, { shared: false, part }), bounds, part };
+  });
+  const partOf = (focus: string | null) => (area(focus) ?? area(null))?.part;
   return {
     counties: shapes,
     labels: new Map(shapes.map((c) => [c.id, `${c.name}, ${placeName(c.id.slice(0, 2))}`])),
     atlas,
-    area: memo((focus) => {
-      const state = focus ? stateById.get(focus) : undefined;
-      // A state not in the topology's states (none today) is framed and outlined by its counties.
-      const geometries = focus ? (state ? [state] : inState(focus)) : states ? stateGeometries : nation.geometries;
-      const bounds = atlas.bounds(geometries);
-      return bounds && { d: geometries.map((g) => atlas.polygonPath(g)).join(''), bounds };
-    }),
-    countyBorders: memo((focus) => atlas.meshPath(inState(focus))),
-    stateBorders: () => (stateBorders ??= atlas.meshPath(stateGeometries)),
+    area,
+    countyBorders: memo((focus) => atlas.linePaths(inState(focus), { shared: true, part: partOf(focus) })),
+    stateBorders: () => (stateBorders ??= atlas.linePaths(stateGeometries, { shared: true, part: partOf(null) })),
     feature: memo((fips) => {
       const geometry = fips === null ? undefined : countyById.get(fips);
       return geometry && ({ ...feature(topology, geometry), id: fips } as CountyFeature);
     }),
   };
+}
+
+/**
+ * The lines drawn over the fills (borders, outline) are cut into LINE_GRID × LINE_GRID parts of
+ * the map, by where each line starts. Chromium rasterises a layer in tiles and draws into each
+ * tile every path that reaches it: the national county borders as one path were stroked whole
+ * into every tile, half of a recolour's raster (~60 ms on the 2-core benchmark machine, ~36 in
+ * parts; ~26 without any lines).
+ */
+const LINE_GRID = 8;
+
+function linePart([[x0, y0], [x1, y1]]: Bounds): (x: number, y: number) => number {
+  const cell = (v: number, low: number, high: number) => Math.min(LINE_GRID - 1, Math.max(0, Math.floor(((v - low) / (high - low || 1)) * LINE_GRID)));
+  return (x, y) => cell(x, x0, x1) * LINE_GRID + cell(y, y0, y1);
 }
 
 /** A function of one key, computed once per key. */
@@ -423,7 +444,7 @@ function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1
 /**
  * Every county as its own path (data-fips, and data-value or data-suppressed), then the lines
  * between counties and between states, each drawn once (stroking every county would paint each
- * border twice, and painting is most of a redraw). The paths are in the topology's units under one
+ * border twice, and painting is most of a redraw), in parts of the map (LINE_GRID). The paths are in the topology's units under one
  * transform (atlas.ts), so strokes keep their width in pixels (vector-effect).
  *
  * A county's tooltip (a title inside its path) is made when a pointer first goes over it, not for
@@ -467,15 +488,21 @@ function countyLayer(
     });
     const lines = [
       [geography.countyBorders(focus), 'white', focus ? '0.75' : '0.25'],
-      [focus ? '' : geography.stateBorders(), 'white', '1'],
-      [area.d, '#777', '0.75'],
+      [focus ? [] : geography.stateBorders(), 'white', '1'],
+      [area.outline, '#777', '0.75'],
     ] as const;
-    for (const [d, stroke, width] of lines) {
-      if (!d) continue;
-      const borders = doc.createElementNS(ns, 'path');
-      const attributes = { d, fill: 'none', stroke, 'stroke-width': width, 'vector-effect': 'non-scaling-stroke', 'aria-hidden': 'true' };
-      for (const [k, v] of Object.entries(attributes)) borders.setAttribute(k, v);
-      g.append(borders);
+    for (const [parts, stroke, width] of lines) {
+      if (parts.length === 0) continue;
+      const group = doc.createElementNS(ns, 'g');
+      const attributes = { fill: 'none', stroke, 'stroke-width': width, 'aria-hidden': 'true' };
+      for (const [k, v] of Object.entries(attributes)) group.setAttribute(k, v);
+      for (const d of parts) {
+        const line = doc.createElementNS(ns, 'path');
+        line.setAttribute('d', d);
+        line.setAttribute('vector-effect', 'non-scaling-stroke'); // not inherited
+        group.append(line);
+      }
+      g.append(group);
     }
     return g as unknown as SVGElement;
   };
