@@ -345,6 +345,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     ],
   });
 
+  plot.classList.add('county-map-plot'); // a compositing layer of its own: styles.css
   const figure = document.createElement('figure');
   figure.className = 'county-map';
   const { ramp, after } = legendParts(input, v);
