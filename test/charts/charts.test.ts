@@ -110,4 +110,26 @@ describe.skipIf(!hasChromium)('dashboard charts', () => {
     ]);
     for (const c of cases) expect(c.worst, c.name).toBeLessThan(0.05);
   });
+
+  // The counties are filled as one path per colour and part of the map (county-map.ts:
+  // paintFills): each county's outline is in exactly one of them, in the colour of its values.
+  test('every county is filled once, in the colour of its values', async () => {
+    const cases = await page.evaluate(() => {
+      const g = globalThis as unknown as { harness: { countyFills(t: unknown): unknown }; topology: unknown };
+      return g.harness.countyFills(g.topology) as { name: string; fills: Record<string, string[]>; fillPaths: number }[];
+    });
+    const [count, rate, recoloured] = cases;
+    for (const c of cases) {
+      expect(Object.keys(c.fills), c.name).toHaveLength(27);
+      for (const [fips, fills] of Object.entries(c.fills)) expect(fills, `${c.name}: ${fips}`).toHaveLength(1);
+      // At least one path per colour, fewer than one per county.
+      expect(c.fillPaths, c.name).toBeGreaterThanOrEqual(new Set(Object.values(c.fills).flat()).size);
+      expect(c.fillPaths, c.name).toBeLessThan(27);
+    }
+    expect(count!.fills['24510']).toEqual(['rgb(128, 0, 38)']); // the highest count: the ramp's end
+    expect(count!.fills['24039']).toEqual(['url(#test-map-hatch)']); // suppressed
+    expect(count!.fills['24047']).toEqual(['#d4d4d4']); // no deaths
+    expect(recoloured!.fills).toEqual(rate!.fills);
+    expect(rate!.fills).not.toEqual(count!.fills);
+  });
 });

@@ -332,3 +332,24 @@ export function placementCases(topology: Topology): { name: string; counties: nu
     }
   });
 }
+
+/**
+ * Each county's colour as the map shows it: the fill of the one fill path (of the counties' group)
+ * that holds its outline. For the saved test map, as count, as rate and recoloured between them.
+ */
+export function countyFills(topology: Topology): { name: string; fills: Record<string, string[]>; fillPaths: number }[] {
+  const geography = midAtlantic(topology);
+  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
+  const recoloured = countyMap(base);
+  recolourCountyMap(recoloured, { ...base, value: 'rate' });
+  const read = (name: string, figure: HTMLElement) => {
+    const fillPaths = [...figure.querySelectorAll('.county-fills > path')];
+    const fills: Record<string, string[]> = {};
+    for (const county of figure.querySelectorAll('path[data-fips]')) {
+      const d = county.getAttribute('d')!;
+      fills[county.getAttribute('data-fips')!] = fillPaths.filter((p) => p.getAttribute('d')!.includes(d)).map((p) => p.getAttribute('fill')!);
+    }
+    return { name, fills, fillPaths: fillPaths.length };
+  };
+  return [read('count', countyMap(base)), read('rate', countyMap({ ...base, value: 'rate' })), read('count recoloured to rate', recoloured)];
+}

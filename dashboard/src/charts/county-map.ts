@@ -3,7 +3,7 @@
 // selected county or a cluster's counties outlined. A pure function of its data: the page decides
 // when to fetch, and handles clicks through the paths' data-fips.
 import * as Plot from '@observablehq/plot';
-import { extent, interpolateYlOrRd, scaleSequentialLog } from 'd3';
+import { extent, interpolateYlOrRd, scaleLog, scaleSequentialLog } from 'd3';
 import type { GeoStreamWrapper } from 'd3';
 import type { Feature, Geometry, Polygon } from 'geojson';
 import { feature } from 'topojson-client';
@@ -22,6 +22,9 @@ export const NO_DATA_FILL = '#d4d4d4';
 // yellow, too close to the no-data grey on screen, so the ramp starts after it.
 const interpolate = (t: number) => interpolateYlOrRd(0.15 + 0.85 * t);
 
+/** How many colours the ramp is drawn in on the map (the legend's ramp is continuous). */
+const RAMP_STEPS = 255;
+
 export type CountyFeature = Feature<Geometry, { name: string }> & { id: string };
 
 /** A county as the map draws it. */
@@ -31,6 +34,8 @@ export interface CountyShape {
   name: string;
   /** Its outline: path data in the topology's units (atlas.ts), drawn under the map's transform. */
   d: string;
+  /** The centre of its bounds, in the topology's coordinates: its fill goes with the part of the map it is in. */
+  centre: [number, number];
 }
 
 /** The nation or a state as a map frames it: its outline (path data, topology units) and bounds. */
@@ -72,7 +77,10 @@ export function countyGeography(topology: Topology, states?: readonly string[]):
   const stateGeometries = stateObjects.geometries.filter(chosen);
   const stateById = new Map(stateGeometries.map((g) => [String(g.id), g]));
   const countyById = new Map(countyGeometries.map((g) => [String(g.id), g]));
-  const shapes = countyGeometries.map((g): CountyShape => ({ id: String(g.id), name: (g.properties as { name?: string } | undefined)?.name ?? String(g.id), d: atlas.polygonPath(g) }));
+  const shapes = countyGeometries.map((g): CountyShape => {
+    const bounds = atlas.bounds([g]) ?? [[0, 0], [0, 0]];
+    return { id: String(g.id), name: (g.properties as { name?: string } | undefined)?.name ?? String(g.id), d: atlas.polygonPath(g), centre: [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2] };
+  });
   let stateBorders: string[] | undefined;
   const inState = (focus: string | null) => (focus ? countyGeometries.filter((g) => String(g.id).startsWith(focus)) : countyGeometries);
   const area = memo((focus): MapArea | null => {
@@ -226,7 +234,11 @@ function countyValues(input: CountyMapInput): CountyValues {
 
   // The colour of a value: the scale the legend draws (log: counts and rates span powers of ten).
   const [low, high] = extent(shaded, (d) => d.value);
-  const colour = scaleSequentialLog(interpolate).domain(low === undefined ? [1, 10] : low === high ? [low!, low! * 1.0001] : [low!, high!]);
+  const scale = scaleSequentialLog(interpolate).domain(low === undefined ? [1, 10] : low === high ? [low!, low! * 1.0001] : [low!, high!]);
+  // One of RAMP_STEPS colours along the ramp, not one per value: the counties of a colour are
+  // filled as one path (paintFills), and adjacent steps differ by less than the eye can tell.
+  const position = scaleLog().domain(scale.domain()).range([0, 1]).clamp(true);
+  const colour = (v: number) => interpolate(Math.round(position(v) * RAMP_STEPS) / RAMP_STEPS);
   const shadedByFips = new Map(shaded.map((d) => [d.county.id, d]));
   const suppressedFips = new Set(suppressed.map((c) => c.id));
   const lower = noun.toLowerCase();
@@ -251,7 +263,7 @@ function countyValues(input: CountyMapInput): CountyValues {
     title,
     ariaLabel: `Map of ${measureLabel.toLowerCase()} by county${focus ? ` in ${placeName(focus)}` : ''}, ${periodLabel}`,
     ariaDescription: describe(shaded, suppressed.length, value, label),
-    domain: shaded.length ? colour.domain() : null,
+    domain: shaded.length ? scale.domain() : null,
     unit,
     label,
     hatch,
@@ -302,6 +314,10 @@ interface DrawnMap {
   plot: Element;
   /** The county paths, in the order of countiesOf(geography, focus), and how each is drawn now. */
   paths: Element[];
+  /** The group of the fills: one path per colour and part of the map (paintFills). */
+  fills: Element;
+  /** The part of the map a point is in. */
+  part: (x: number, y: number) => number;
   looks: CountyLook[];
   /** The values the tooltips are made from: replaced by a recolour. */
   shown: { values: CountyValues };
@@ -319,7 +335,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const v = countyValues(input);
   const { counties } = v;
   const looks = counties.map(v.look);
-  const paths: Element[] = [];
+  const layer: DrawnLayer = { paths: [], fills: null };
   const shown = { values: v };
   // A state with no county on the map (none today) shows the nation's frame, empty.
   const area = geography.area(focus) ?? geography.area(null)!;
@@ -338,7 +354,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     ariaDescription: v.ariaDescription,
     marks: [
       hatchDefs(v.hatch),
-      countyLayer(geography, counties, focus, area, (i) => looks[i]!, (i) => shown.values.title(shown.values.counties[i]!), paths),
+      countyLayer(geography, counties, focus, area, looks, (i) => shown.values.title(shown.values.counties[i]!), layer),
       Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
       centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${v.label(centre.id)}` }) : null,
       Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
@@ -351,13 +367,13 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const { ramp, after } = legendParts(input, v);
   if (ramp) figure.append(ramp);
   figure.append(plot, ...after);
-  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths, looks, shown, ramp, after });
+  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths: layer.paths, fills: layer.fills!, part: area.part, looks, shown, ramp, after });
   return figure;
 }
 
 /**
  * Recolours a map countyMap drew, in place, for new values with the same layout (another
- * measure, count ↔ rate, age adjustment): the fills, data attributes and tooltips made so far
+ * measure, count ↔ rate, age adjustment): the fills, the data attributes and tooltips made so far
  * of the county paths, the ARIA label and description, and the legend, ramp and table; the result is the
  * figure countyMap(input) would draw (test/charts checks the two are the same, element for
  * element). Returns false, changing nothing, when `figure` is not a map countyMap drew with this
@@ -367,10 +383,10 @@ export function countyMap(input: CountyMapInput): HTMLElement {
  * map is ~3,100 paths with ~0.8 MB of path data. Drawn anew for another measure, the browser
  * styles, lays out and paints ~3,100 new elements (a task of 130–170 ms after vigil:map-drawn in
  * Chromium on the 2-core benchmark machine), most of the time from the answer to the redrawn map.
- * Recoloured, the paths stay: only the attributes that differ are set, only the paths whose fill
- * changed are restyled, and the time from the answer to the painted overview went from ~250 to
- * ~150 ms there. The values come from the same code as
- * countyMap's (countyValues, legendParts), so the two cannot drift apart.
+ * Recoloured, the county paths stay (only the data attributes that differ are set) and only the
+ * fill paths are made anew (a few hundred: paintFills); the time from the answer to the painted
+ * overview went from ~250 to ~150 ms there, before the fills were grouped. The values come from
+ * the same code as countyMap's (countyValues, legendParts), so the two cannot drift apart.
  */
 export function recolourCountyMap(figure: Element, input: CountyMapInput): boolean {
   const drawn = drawnMaps.get(figure);
@@ -381,8 +397,6 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
   looks.forEach((look, i) => {
     const path = drawn.paths[i]!;
     const was = drawn.looks[i]!;
-    // Only what changed: an attribute set to its own value still restyles the path.
-    if (look.fill !== was.fill) path.setAttribute('fill', look.fill);
     for (const name of VALUE_ATTRIBUTES) {
       const wanted = look.data[name];
       if (wanted === was.data[name]) continue;
@@ -393,6 +407,7 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
     const tip = path.firstElementChild;
     if (tip) tip.textContent = v.title(v.counties[i]!);
   });
+  paintFills(drawn.fills, v.counties, looks, drawn.part);
   drawn.looks = looks;
   drawn.shown.values = v;
   drawn.plot.setAttribute('aria-label', v.ariaLabel);
@@ -442,11 +457,50 @@ function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1
   return `matrix(${terms.map((t) => +t.toPrecision(8)).join(' ')})`;
 }
 
+/** What countyLayer made, for recolourCountyMap: the county paths in order, and the fills' group. */
+interface DrawnLayer {
+  paths: Element[];
+  fills: Element | null;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
 /**
- * Every county as its own path (data-fips, and data-value or data-suppressed), then the lines
- * between counties and between states, each drawn once (stroking every county would paint each
- * border twice, and painting is most of a redraw), in parts of the map (LINE_GRID). The paths are in the topology's units under one
- * transform (atlas.ts), so strokes keep their width in pixels (vector-effect).
+ * The counties' fills: one path per colour and part of the map (LINE_GRID), the outlines of its
+ * counties one after another.
+ *
+ * Why not a fill on each county's path: a recolour then restyles ~3,100 elements (25-40 ms of
+ * style recalculation in Chromium on the 2-core benchmark machine, whatever way the colour is
+ * set). The county paths above the fills stay for what is per county (pointer, tooltip, data
+ * attributes, outline on hover) and paint nothing; a data attribute's change restyles nothing.
+ * By part, because Chromium rasterises in tiles and draws into a tile every path that reaches it.
+ */
+function paintFills(group: Element, counties: readonly CountyShape[], looks: readonly CountyLook[], part: (x: number, y: number) => number): void {
+  const byFill = new Map<string, { fill: string; outlines: string[] }>();
+  looks.forEach((look, i) => {
+    const county = counties[i]!;
+    const key = `${part(county.centre[0], county.centre[1])} ${look.fill}`;
+    let found = byFill.get(key);
+    if (!found) byFill.set(key, (found = { fill: look.fill, outlines: [] }));
+    found.outlines.push(county.d);
+  });
+  const doc = group.ownerDocument;
+  group.replaceChildren(
+    ...[...byFill.values()].map(({ fill, outlines }) => {
+      const path = doc.createElementNS(SVG, 'path');
+      path.setAttribute('d', outlines.join(''));
+      path.setAttribute('fill', fill);
+      return path;
+    }),
+  );
+}
+
+/**
+ * The fills (paintFills), then every county as its own path (data-fips, and data-value or
+ * data-suppressed) that paints nothing but takes the pointer, then the lines between counties and
+ * between states, each drawn once (stroking every county would paint each border twice, and
+ * painting is most of a redraw), in parts of the map (LINE_GRID). The paths are in the topology's
+ * units under one transform (atlas.ts), so strokes keep their width in pixels (vector-effect).
  *
  * A county's tooltip (a title inside its path) is made when a pointer first goes over it, not for
  * all ~3,100 counties on every draw: building and writing their texts was a third of a redraw's
@@ -457,33 +511,38 @@ function countyLayer(
   counties: readonly CountyShape[],
   focus: string | null,
   area: MapArea,
-  look: (index: number) => CountyLook,
+  looks: readonly CountyLook[],
   tooltip: (index: number) => string,
-  made: Element[],
+  made: DrawnLayer,
 ): RenderFunction {
   return (_index, _scales, _values, _dimensions, context) => {
-    const ns = 'http://www.w3.org/2000/svg';
     const doc = context.document;
-    const g = doc.createElementNS(ns, 'g');
+    const g = doc.createElementNS(SVG, 'g');
     g.setAttribute('aria-label', 'counties');
     g.setAttribute('transform', pixelTransform(context.projection, area.bounds, geography.atlas));
+    const fills = doc.createElementNS(SVG, 'g');
+    fills.setAttribute('aria-hidden', 'true');
+    fills.setAttribute('class', 'county-fills');
+    paintFills(fills, counties, looks, area.part);
+    g.append(fills);
+    made.fills = fills;
     const indices = new Map<EventTarget, number>();
     counties.forEach((county, i) => {
-      const { fill, data } = look(i);
-      const element = doc.createElementNS(ns, 'path');
+      const element = doc.createElementNS(SVG, 'path');
       element.setAttribute('d', county.d);
-      element.setAttribute('fill', fill);
+      element.setAttribute('fill', 'none');
+      element.setAttribute('pointer-events', 'all');
       element.setAttribute('data-fips', county.id);
-      for (const [name, v] of Object.entries(data)) element.setAttribute(name, v);
+      for (const [name, v] of Object.entries(looks[i]!.data)) element.setAttribute(name, v);
       g.append(element);
-      made.push(element);
+      made.paths.push(element);
       indices.set(element, i);
     });
     g.addEventListener('pointerover', (event) => {
       const i = indices.get(event.target!);
       const path = event.target as Element;
       if (i === undefined || path.firstElementChild) return;
-      const tip = doc.createElementNS(ns, 'title');
+      const tip = doc.createElementNS(SVG, 'title');
       tip.textContent = tooltip(i);
       path.append(tip);
     });
@@ -494,11 +553,11 @@ function countyLayer(
     ] as const;
     for (const [parts, stroke, width] of lines) {
       if (parts.length === 0) continue;
-      const group = doc.createElementNS(ns, 'g');
+      const group = doc.createElementNS(SVG, 'g');
       const attributes = { fill: 'none', stroke, 'stroke-width': width, 'aria-hidden': 'true' };
       for (const [k, v] of Object.entries(attributes)) group.setAttribute(k, v);
       for (const d of parts) {
-        const line = doc.createElementNS(ns, 'path');
+        const line = doc.createElementNS(SVG, 'path');
         line.setAttribute('d', d);
         line.setAttribute('vector-effect', 'non-scaling-stroke'); // not inherited
         group.append(line);
