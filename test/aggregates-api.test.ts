@@ -10,6 +10,7 @@ import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvParser } from '../pipeline/formats/csv.ts';
+import { loadPopulationFile } from '../pipeline/cli/populations.ts';
 import { refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
 import { crudeRate } from '../pipeline/stats/rates/crude-rate.ts';
 import { NCHS_AGE_GROUPS } from '../pipeline/stats/rates/standard-population.ts';
@@ -296,5 +297,23 @@ describe('/api/meta after new data', () => {
     const after = await meta();
     expect(after.certificates).toBe(before.certificates + 1);
     expect(after.extent).toEqual({ from: before.extent.from, to: '2026-03' });
+  });
+
+  // The map coverage is kept between requests too, by the populations' version.
+  it('reads the map coverage again when populations are loaded', async () => {
+    const coverage = async () => ((await (await fetch(new URL('/api/meta', server.url))).json()) as { map: { countiesWithoutShape: string[]; shapesWithoutCurrentPopulation: string[] } }).map;
+    const before = await coverage();
+    expect(await coverage()).toEqual(before);
+    expect(before.shapesWithoutCurrentPopulation).not.toContain('01001');
+    // Estimates for a later year, for one county only: the codes current now are that one alone.
+    const file = path.join(server.runtime.dataDir, 'autauga-2031.csv');
+    const lines = ['fips,year,age_group,sex,population', ...NCHS_AGE_GROUPS.flatMap((group) => ['M', 'F'].map((sex) => `01001,2031,${group},${sex},1000`))];
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await loadPopulationFile(server.runtime.db, file);
+    const after = await coverage();
+    expect(after.countiesWithoutShape).toEqual([]);
+    expect(after.shapesWithoutCurrentPopulation).not.toContain('01001');
+    expect(after.shapesWithoutCurrentPopulation).toContain('01003');
+    expect(after.shapesWithoutCurrentPopulation.length).toBeGreaterThan(before.shapesWithoutCurrentPopulation.length + 3000);
   });
 });

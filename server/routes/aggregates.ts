@@ -172,12 +172,25 @@ export async function aggregateRoutes(services: AppServices, options: { answerCa
     return keptExtent.row;
   };
 
+  // Which county codes of the map have populations: read again only when the populations change
+  // (10-70 ms at a national year, and every page load waits for /api/meta).
+  let keptCoverage: { version: string; coverage: Promise<MapCoverage> } | null = null;
+  const countyCoverage = (version: string): Promise<MapCoverage> => {
+    if (keptCoverage?.version !== version) {
+      const coverage = queries.rows(db.connection, 'county_population_years').then((rows) => mapCoverage(shapes, rows));
+      keptCoverage = { version, coverage };
+      coverage.catch(() => keptCoverage?.coverage === coverage && (keptCoverage = null));
+    }
+    return keptCoverage.coverage;
+  };
+
   router.get('/api/meta', async (request, response) => {
     parseInput(META_QUERY, request.query);
-    const [deathsCache, edCache] = await Promise.all([service.cacheStatus('deaths'), service.cacheStatus('ed')]);
+    const reading = service.reading();
+    const [deathsCache, edCache] = await Promise.all([reading.status('deaths'), reading.status('ed')]);
     const extent = await certificateExtent(deathsCache.dataVersion);
     const edExtent = await service.dataExtent('ed', edCache);
-    const coverage = mapCoverage(shapes, await queries.rows(db.connection, 'county_population_years'));
+    const coverage = await countyCoverage(await service.populationsVersion(reading));
     response.json({
       measures: await queries.rows(db.connection, 'death_measures'),
       syndromes: await activeSyndromes(),

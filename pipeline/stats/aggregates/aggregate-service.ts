@@ -144,6 +144,12 @@ export class AggregateService {
     return { current: status.current, version: `${status.dataVersion}|${this.populationVersion}` };
   }
 
+  /** The version of the populations table (it changes with every load of estimates), as of `reading`. */
+  async populationsVersion(reading: AggregateReading = this.reading()): Promise<string> {
+    await reading.coverage();
+    return this.populationVersion;
+  }
+
   /** A fresh reading, for the calls of one request (each call without one makes its own). */
   reading(): AggregateReading {
     const statuses = new Map<Source, Promise<CacheStatus>>();
