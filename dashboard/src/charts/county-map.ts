@@ -3,8 +3,7 @@
 // selected county or a cluster's counties outlined. A pure function of its data: the page decides
 // when to fetch, and handles clicks through the paths' data-fips.
 import * as Plot from '@observablehq/plot';
-import { extent, interpolateYlOrRd, scaleLog, scaleSequentialLog } from 'd3';
-import type { GeoStreamWrapper } from 'd3';
+import { extent, interpolateYlOrRd, scaleLog, scaleSequentialLog, type GeoStreamWrapper } from 'd3';
 import type { Feature, Geometry, Polygon } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
@@ -111,7 +110,7 @@ export function countyGeography(topology: Topology, states?: readonly string[]):
  * The lines drawn over the fills (borders, outline) are cut into LINE_GRID × LINE_GRID parts of
  * the map, by where each line starts. Chromium rasterises a layer in tiles and draws into each
  * tile every path that reaches it: the national county borders as one path were stroked whole
- * into every tile, half of a recolour's raster (~60 ms on the 2-core benchmark machine, ~36 in
+ * into every tile, half of a recolour's raster (~60 ms on the 2-core benchmark machine, ~30 in
  * parts; ~26 without any lines).
  */
 const LINE_GRID = 8;
