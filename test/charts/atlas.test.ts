@@ -12,7 +12,7 @@ import { atlasOf } from '../../dashboard/src/charts/atlas.ts';
 const topology = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('us-atlas/counties-albers-10m.json')), 'utf8')) as Topology;
 const objects = topology.objects as Record<string, GeometryCollection>;
 const atlas = atlasOf(topology);
-const meshPath = (geometries: readonly GeometryObject[], keep?: (a: number, b: number) => boolean) => atlas.linePaths(geometries, { shared: true, keep }).join('');
+const meshPath = (geometries: readonly GeometryObject[]) => atlas.linePaths(geometries, { shared: true }).join('');
 
 /** Path data in topology units → its subpaths as absolute points in the topology's coordinates. */
 function subpaths(d: string): Position[][] {
@@ -90,15 +90,6 @@ describe('county map path data from the topology arcs', () => {
     const maryland = objects['counties']!.geometries.filter((g) => String(g.id).startsWith('24'));
     const expected = segments((mesh(topology, { ...objects['counties']!, geometries: maryland }, (a, b) => a !== b) as MultiLineString).coordinates);
     expect(segments(subpaths(meshPath(maryland)))).toEqual(expected);
-  });
-
-  test('a keep filter drops borders by the two geometries they divide', () => {
-    const states = objects['states']!.geometries;
-    const all = segments(subpaths(meshPath(states)));
-    const california = states.findIndex((g) => g.id === '06');
-    const without = segments(subpaths(meshPath(states, (a, b) => a !== california && b !== california)));
-    expect(without.size).toBeGreaterThan(0);
-    expect(without.size).toBeLessThan(all.size);
   });
 
   test('lines sorted into parts are the same lines, each in the part where it starts', () => {

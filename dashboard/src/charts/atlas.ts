@@ -24,9 +24,9 @@ export interface Atlas {
   polygonPath(geometry: GeometryObject): string;
   /**
    * Lines of `geometries` as path data, each arc once: with `shared`, only the arcs two different
-   * geometries share (their common borders, not the coast; `keep` may drop some by the indices of
-   * the two), else every arc (their outline, with any borders between them). `part` sorts the
-   * arcs by where they start (the topology's coordinates) into separate paths: see linesByPart.
+   * geometries share (their common borders, not the coast), else every arc (their outline, with
+   * any borders between them). `part` sorts the arcs by where they start (the topology's
+   * coordinates) into separate paths (county-map.ts: LINE_GRID says why).
    */
   linePaths(geometries: readonly GeometryObject[], options: LineOptions): string[];
   /** The bounding box of polygons, in the topology's coordinates (null when there are none). */
@@ -35,7 +35,6 @@ export interface Atlas {
 
 export interface LineOptions {
   shared: boolean;
-  keep?: (a: number, b: number) => boolean;
   /** The part of the map a point is in (any small integer); all in one path without it. */
   part?: (x: number, y: number) => number;
 }
@@ -104,7 +103,7 @@ export function atlasOf(topology: Topology): Atlas {
     scale: [topology.transform.scale[0], topology.transform.scale[1]],
     translate: [topology.transform.translate[0], topology.transform.translate[1]],
     polygonPath: (geometry) => polygons(geometry).map((rings) => rings.map(ring).join('')).join(''),
-    linePaths(geometries, { shared, keep = () => true, part = () => 0 }) {
+    linePaths(geometries, { shared, part = () => 0 }) {
       // Who uses each arc: the first geometry, and a second one if another uses it too.
       const first = new Int32Array(count).fill(-1);
       const second = new Int32Array(count).fill(-1);
@@ -121,7 +120,7 @@ export function atlasOf(topology: Topology): Atlas {
       const [tx, ty] = topology.transform!.translate;
       const parts = new Map<number, string>();
       for (let i = 0; i < count; i++) {
-        if (first[i] === -1 || (shared && (second[i] === -1 || !keep(first[i]!, second[i]!)))) continue;
+        if (first[i] === -1 || (shared && second[i] === -1)) continue;
         const at = part(startX[i]! * sx + tx, startY[i]! * sy + ty);
         parts.set(at, (parts.get(at) ?? '') + `M${startX[i]} ${startY[i]}l${deltas(i, false)}`);
       }

@@ -269,6 +269,11 @@ function countyValues(input: CountyMapInput): CountyValues {
   };
 }
 
+/** The nation or the state a map shows; a state with no county on the map (none today) shows the nation's frame, empty. */
+function areaOf(geography: CountyGeography, focus: string | null): MapArea {
+  return geography.area(focus) ?? geography.area(null)!;
+}
+
 function countiesOf(geography: CountyGeography, focus: string | null): readonly CountyShape[] {
   return focus ? geography.counties.filter((c) => c.id.startsWith(focus)) : geography.counties;
 }
@@ -315,8 +320,6 @@ interface DrawnMap {
   paths: Element[];
   /** The group of the fills: one path per colour and part of the map (paintFills). */
   fills: Element;
-  /** The part of the map a point is in. */
-  part: (x: number, y: number) => number;
   looks: CountyLook[];
   /** The values the tooltips are made from: replaced by a recolour. */
   shown: { values: CountyValues };
@@ -336,8 +339,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const looks = counties.map(v.look);
   const layer: DrawnLayer = { paths: [], fills: null };
   const shown = { values: v };
-  // A state with no county on the map (none today) shows the nation's frame, empty.
-  const area = geography.area(focus) ?? geography.area(null)!;
+  const area = areaOf(geography, focus);
   const features = (fips: (id: string) => boolean) => counties.filter((c) => fips(c.id)).map((c) => geography.feature(c.id)!);
   const outlined = input.selected ? features((id) => id === input.selected) : [];
   const clusterMembers = new Set(input.cluster?.members ?? []);
@@ -366,7 +368,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const { ramp, after } = legendParts(input, v);
   if (ramp) figure.append(ramp);
   figure.append(plot, ...after);
-  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths: layer.paths, fills: layer.fills!, part: area.part, looks, shown, ramp, after });
+  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths: layer.paths, fills: layer.fills!, looks, shown, ramp, after });
   return figure;
 }
 
@@ -406,7 +408,7 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
     const tip = path.firstElementChild;
     if (tip) tip.textContent = v.title(v.counties[i]!);
   });
-  paintFills(drawn.fills, v.counties, looks, drawn.part);
+  paintFills(drawn.fills, v.counties, looks, areaOf(input.geography, input.focus).part);
   drawn.looks = looks;
   drawn.shown.values = v;
   drawn.plot.setAttribute('aria-label', v.ariaLabel);
@@ -447,7 +449,7 @@ function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1
     return out;
   };
   const a: [number, number] = [(x0 + x1) / 2, (y0 + y1) / 2];
-  const b: [number, number] = [a[0] + (x1 - x0) / 4 || 1, a[1] + (y1 - y0) / 4 || 1];
+  const b: [number, number] = [a[0] + ((x1 - x0) / 4 || 1), a[1] + ((y1 - y0) / 4 || 1)];
   const [pa, pb] = [project(a), project(b)];
   const k = x1 > x0 ? (pb[0] - pa[0]) / (b[0] - a[0]) : (pb[1] - pa[1]) / (b[1] - a[1]);
   const [sx, sy] = atlas.scale;
