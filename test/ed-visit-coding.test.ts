@@ -90,4 +90,17 @@ describe('coding a visit with its syndromes, remembered by its text', () => {
     // With the note left out, visits differing only by their note share an answer.
     expect(get('a', 'x', [], 0, false)).toBe(1);
   });
+
+  it('when full, keeps the texts of its last generation that recur, and forgets the rest', () => {
+    const memo = new VisitTextMemo<string>(3);
+    const computed: string[] = [];
+    const get = (text: string, codes: string[] = []) => memo.get({ chiefComplaint: text, dischargeDiagnoses: codes }, 0, true, (v) => (computed.push(v.chiefComplaint!), `${v.chiefComplaint}!`));
+    for (const text of ['CP', 'OD', 'SOB']) get(text);
+    // The fourth text starts a new generation: 'CP' comes from the last one, without coding it again.
+    expect([get('fall'), get('CP'), get('OD', ['T40.1X1A'])]).toEqual(['fall!', 'CP!', 'OD!']);
+    expect(computed).toEqual(['CP', 'OD', 'SOB', 'fall', 'OD']);
+    // Full again: 'SOB' was not seen in the last generation, so it is coded again; 'CP' was.
+    expect([get('SOB'), get('CP'), get('fall')]).toEqual(['SOB!', 'CP!', 'fall!']);
+    expect(computed.slice(5)).toEqual(['SOB']);
+  });
 });
