@@ -9,8 +9,9 @@
  * Without a breakdown each table is protected by `suppressTable` (primary 1-9, then complementary
  * cells on a cycle through each withheld one). Tables share values (a state's month is a cell of
  * the states table and a total of its counties' table), so they are settled top-down: the states
- * first, then each state's counties with the state's values fixed as settled; repeated per table
- * until nothing changes. The range totals are settled by the unit=total answer (`totals`), which
+ * first, then each state's counties with the state's values fixed as settled; each table once
+ * (`protect`: suppressTable leaves no withheld value unprotected, so given its own result again it
+ * withholds nothing more). The range totals are settled by the unit=total answer (`totals`), which
  * is served too, so every unit agrees with it.
  *
  * With a breakdown the tables are three-dimensional (places × periods × strata), where protecting
@@ -98,6 +99,8 @@ export class HierarchySuppression {
   private readonly countiesDone = new Set<string>();
   private readonly strata: readonly string[];
   private readonly periodKeys: readonly string[];
+  /** The period keys, then the range total's. */
+  private readonly periodsAndRange: readonly string[];
   private readonly stateCubes: Cube[] = [];
   /** Per state cube and state: the county it was carried down to. */
   private readonly liftedTo = new Map<Cube, Map<string, string>>();
@@ -107,6 +110,7 @@ export class HierarchySuppression {
   constructor(private readonly shape: HierarchyShape) {
     this.strata = shape.strata.length > 0 ? [ALL, ...shape.strata] : [ALL];
     this.periodKeys = shape.periods.map((p) => p ?? '');
+    this.periodsAndRange = [...this.periodKeys, RANGE];
   }
 
   /**
@@ -183,9 +187,9 @@ export class HierarchySuppression {
     this.statesDone = true;
     const { states } = this.shape;
     // National values are shown (NCHS): settled from the start, so no table may hide them.
-    for (const stratum of this.strata) for (const p of [...this.periodKeys, RANGE]) this.settled.add(keyOf(NATION, p, stratum));
+    for (const stratum of this.strata) for (const p of this.periodsAndRange) this.settled.add(keyOf(NATION, p, stratum));
     this.settleRangeTotals(states, null);
-    this.runToFixpoint([this.placesTable(states, NATION)]);
+    this.protect(this.placesTable(states, NATION));
     this.settle(states, [ALL]);
     if (this.strata.length > 1) {
       this.withholdStrataOfWithheld(states);
@@ -202,7 +206,7 @@ export class HierarchySuppression {
     const counties = this.shape.countiesOf(state);
     if (counties.length === 0) return;
     this.settleRangeTotals(counties, state);
-    this.runToFixpoint([this.placesTable(counties, state)]);
+    this.protect(this.placesTable(counties, state));
     this.settle(counties, [ALL]);
     if (this.strata.length > 1) {
       this.withholdStrataOfWithheld(counties);
@@ -241,7 +245,7 @@ export class HierarchySuppression {
   }
 
   private settle(places: readonly string[], strata: readonly string[]): void {
-    for (const place of places) for (const stratum of strata) for (const p of [...this.periodKeys, RANGE]) this.settled.add(keyOf(place, p, stratum));
+    for (const place of places) for (const stratum of strata) for (const p of this.periodsAndRange) this.settled.add(keyOf(place, p, stratum));
   }
 
   /** A place's value withheld without a breakdown is withheld in every stratum. */
@@ -355,15 +359,8 @@ export class HierarchySuppression {
     };
   }
 
-  private runToFixpoint(tables: readonly TableKeys[]): void {
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const table of tables) if (this.protect(table)) changed = true;
-    }
-  }
-
-  /** Suppresses one table given what is withheld and settled so far; true when it withheld anything new. */
-  private protect(table: TableKeys): boolean {
+  /** Suppresses one table given what is withheld and settled so far. */
+  private protect(table: TableKeys): void {
     const isHidden = (key: string) => this.hidden.has(key);
     const isFixed = (key: string) => this.settled.has(key) && !this.hidden.has(key);
     const values = table.cells.map((row) => row.map((key) => this.count(key)));
@@ -374,12 +371,10 @@ export class HierarchySuppression {
       grandTotal: table.grandTotal !== null && test(table.grandTotal),
     });
     const show = { rowTotals: table.rowTotals !== null, columnTotals: true, grandTotal: table.grandTotal !== null };
-    let changed = false;
     const mark = (key: string, reason: SuppressionReason) => {
       if (reason === null || this.hidden.has(key)) return;
       const [geography, period, stratum] = key.split(SEP) as [string, string, string];
       this.hide(geography, period, stratum, reason);
-      changed = true;
     };
     try {
       const result = suppressTable({ cells: values, show, hidden: mask(isHidden), fixed: mask(isFixed) });
@@ -393,7 +388,6 @@ export class HierarchySuppression {
       // them, the safe answer (it does not arise with two or more rows; kept for odd shapes).
       for (const key of [...table.cells.flat(), ...(table.rowTotals ?? [])]) if (!isFixed(key)) mark(key, this.isSmall(key) ? 'primary' : 'complementary');
     }
-    return changed;
   }
 }
 
