@@ -48,6 +48,8 @@ export interface CacheStatus {
   refreshedAt: string | null;
   firstDay: string | null;
   lastDay: string | null;
+  /** The populations' version, read with the status (population_version.sql). */
+  populationVersion: string;
 }
 
 export interface AggregateAnswer {
@@ -122,6 +124,7 @@ export class AggregateService {
       refreshedAt: (row?.refreshed_at as string | null | undefined) ?? null,
       firstDay: current ? ((row?.first_day as string | null) ?? null) : null,
       lastDay: current ? ((row?.last_day as string | null) ?? null) : null,
+      populationVersion: String(row?.population_version ?? ''),
     };
   }
 
@@ -160,7 +163,8 @@ export class AggregateService {
         if (!status) statuses.set(source, (status = this.cacheStatus(source)));
         return status;
       },
-      coverage: () => (coverage ??= this.syncPopulations()),
+      // A status read in this reading carries the populations' version: no second query.
+      coverage: () => (coverage ??= this.syncPopulations(statuses.values().next().value?.then((s) => s.populationVersion))),
     };
   }
 
@@ -412,9 +416,9 @@ export class AggregateService {
    * What populations are loaded (age-specific or not), read once per question: a changed version
    * (a load) drops the populations and places read before.
    */
-  private async syncPopulations(): Promise<{ hasAgeGroups: boolean }> {
-    const [row] = (await this.run('population_version', {})).getRowObjectsJson();
-    const version = String(row?.version ?? '');
+  /** @param known the version as a cache status read it, else it is read here */
+  private async syncPopulations(known?: Promise<string>): Promise<{ hasAgeGroups: boolean }> {
+    const version = known ? await known : String((await this.run('population_version', {})).getRowObjectsJson()[0]?.version ?? '');
     if (version !== this.populationVersion || this.hasAgeGroups === null) {
       this.populationTables.clear();
       this.geographies = null;
