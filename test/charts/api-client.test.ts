@@ -1,9 +1,10 @@
 // The dashboard's side of the API (dashboard/src/api/*, cache.ts): reading each answer, telling
 // "not on this server yet" from an error, the token on every request. A fake fetch stands in for
 // the server; the browser tests run the real one.
-import { Bool, Float64, Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Bool, Float64, Int32, Int64, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, test, vi } from 'vitest';
 import { aggregateSearch, aggregatesFromArrow } from '../../dashboard/src/api/aggregates.ts';
+import { columnReader } from '../../dashboard/src/api/arrow-columns.ts';
 import { alertKey, parseAlert, parseCluster, recurrenceDays, seriesOf } from '../../dashboard/src/api/alerts.ts';
 import { parseReport } from '../../dashboard/src/api/batches.ts';
 import { parseCombinations } from '../../dashboard/src/api/combinations.ts';
@@ -68,6 +69,38 @@ describe('aggregatesFromArrow', () => {
   test('names a missing column', () => {
     const bytes = tableToIPC(new Table({ geography: vectorFromArray(['US'], new Utf8()) }), 'stream');
     expect(() => aggregatesFromArrow(bytes)).toThrow('missing column period');
+  });
+});
+
+describe('columnReader', () => {
+  // Values as the server writes them (server/arrow.ts: one batch, nulls in a validity bitmap),
+  // and the shapes read with Vector.get instead: several batches, 64-bit ints.
+  const columns = {
+    geography: vectorFromArray(['24510', null, '24029', 'Doña Ana', '35013'], new Utf8()),
+    ascii: vectorFromArray(['2024-01', '2024-02', null, '', '2024-12'], new Utf8()),
+    deaths: vectorFromArray([412, null, 2, 0, -1], new Int32()),
+    rate: vectorFromArray([72.29, 0.5, null, 0, 1e-9], new Float64()),
+    flag: vectorFromArray([true, false, null, true, false], new Bool()),
+    big: vectorFromArray([BigInt(1), null, BigInt(3), BigInt(4), BigInt(5)], new Int64()),
+  };
+  const asGet = (table: Table) => Object.keys(columns).map((name) => Array.from({ length: table.numRows }, (_, i) => table.getChild(name)!.get(i)));
+  const asReader = (table: Table) => Object.keys(columns).map((name) => Array.from({ length: table.numRows }, (_, i) => columnReader(table.getChild(name)!)(i)));
+
+  test('reads what Vector.get reads, nulls and non-ASCII text included', () => {
+    const table = tableFromIPC(tableToIPC(new Table(columns), 'stream'));
+    expect(asReader(table)).toEqual(asGet(table));
+    expect(asReader(table)[0]).toEqual(['24510', null, '24029', 'Doña Ana', '35013']);
+  });
+
+  test('reads a table of several batches, and a slice of one (an offset into its buffers)', () => {
+    const table = new Table(columns);
+    const twice = tableFromIPC(tableToIPC(table.concat(table), 'stream'));
+    expect(twice.batches.length).toBe(2);
+    expect(asReader(twice)).toEqual(asGet(twice));
+    const sliced = new Table(Object.fromEntries(Object.entries(columns).map(([name, v]) => [name, v.slice(1, 4)])));
+    expect(sliced.getChild('deaths')!.data[0]!.offset).toBe(1);
+    expect(asReader(sliced)).toEqual(asGet(sliced));
+    expect(asReader(sliced)[2]).toEqual([null, 2, 0]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { SeriesUnit } from '../filters.ts';
 import type { Source } from '../measures.ts';
 import type { Level } from '../places.ts';
 import type { AnswerCache } from '../cache.ts';
+import { type Column, columnReader, type ColumnReader } from './arrow-columns.ts';
 import { ApiError, type Http } from './http.ts';
 
 export interface AggregateQuery {
@@ -107,7 +108,6 @@ const OPTIONAL = {
   pendingShare: ['pending_share'],
 } as const;
 
-type Column = NonNullable<ReturnType<Table['getChild']>>;
 
 /** Arrow IPC stream → rows. Accepts int32 or int64 (BigInt) counts, and the optional columns. */
 export function aggregatesFromArrow(bytes: Uint8Array): Aggregates {
@@ -124,27 +124,31 @@ export function aggregatesFromArrow(bytes: Uint8Array): Aggregates {
     if (!child) throw new Error(`missing column ${names[0]}`);
     return child;
   };
-  const geography = required(['geography']);
-  const period = required(['period']);
-  const count = required(COUNT_COLUMNS);
-  const population = required(['population']);
-  const rate = required(['rate_per_100k']);
-  const optional = Object.fromEntries(Object.entries(OPTIONAL).map(([key, names]) => [key, find(names)])) as Record<keyof typeof OPTIONAL, Column | null>;
-  const number = (column: Column | null, i: number) => (column ? nullableNumber(column.get(i)) : null);
+  const geography = columnReader(required(['geography']));
+  const period = columnReader(required(['period']));
+  const count = columnReader(required(COUNT_COLUMNS));
+  const population = columnReader(required(['population']));
+  const rate = columnReader(required(['rate_per_100k']));
+  const optional = Object.fromEntries(Object.entries(OPTIONAL).map(([key, names]) => {
+    const column = find(names);
+    return [key, column ? columnReader(column) : null];
+  })) as Record<keyof typeof OPTIONAL, ColumnReader | null>;
+  const number = (column: ColumnReader | null, i: number) => (column ? nullableNumber(column(i)) : null);
 
   const rows: AggregateRow[] = new Array(table.numRows);
   for (let i = 0; i < table.numRows; i++) {
-    const n = nullableNumber(count.get(i));
-    const suppressed = optional.suppressed ? optional.suppressed.get(i) === true : false;
+    const n = nullableNumber(count(i));
+    const suppressed = optional.suppressed ? optional.suppressed(i) === true : false;
+    const unreliable = optional.unreliable ? optional.unreliable(i) : null;
     rows[i] = {
-      geography: String(geography.get(i)),
-      period: (period.get(i) as string | null) ?? null,
+      geography: String(geography(i)),
+      period: (period(i) as string | null) ?? null,
       count: suppressed ? null : n,
-      population: nullableNumber(population.get(i)),
-      ratePer100k: suppressed ? null : nullableNumber(rate.get(i)),
+      population: nullableNumber(population(i)),
+      ratePer100k: suppressed ? null : nullableNumber(rate(i)),
       suppressed,
       // A server that flags reliability leaves the flag empty on suppressed cells.
-      unreliable: optional.unreliable && optional.unreliable.get(i) !== null ? optional.unreliable.get(i) === true : n === null || n < UNRELIABLE_BELOW,
+      unreliable: unreliable !== null ? unreliable === true : n === null || n < UNRELIABLE_BELOW,
       rateLower: number(optional.rateLower, i),
       rateUpper: number(optional.rateUpper, i),
       ageAdjustedRate: number(optional.ageAdjustedRate, i),

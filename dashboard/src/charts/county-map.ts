@@ -23,6 +23,8 @@ const interpolate = (t: number) => interpolateYlOrRd(0.15 + 0.85 * t);
 
 /** How many colours the ramp is drawn in on the map (the legend's ramp is continuous). */
 const RAMP_STEPS = 255;
+/** The map's colours, step by step: made once, not interpolated and formatted for every county of every draw. */
+const STEP_COLOURS: readonly string[] = Array.from({ length: RAMP_STEPS + 1 }, (_, step) => interpolate(step / RAMP_STEPS));
 
 export type CountyFeature = Feature<Geometry, { name: string }> & { id: string };
 
@@ -237,7 +239,7 @@ function countyValues(input: CountyMapInput): CountyValues {
   // One of RAMP_STEPS colours along the ramp, not one per value: the counties of a colour are
   // filled as one path (paintFills), and adjacent steps differ by less than the eye can tell.
   const position = scaleLog().domain(scale.domain()).range([0, 1]).clamp(true);
-  const colour = (v: number) => interpolate(Math.round(position(v) * RAMP_STEPS) / RAMP_STEPS);
+  const colour = (v: number) => STEP_COLOURS[Math.round(position(v) * RAMP_STEPS)]!;
   const shadedByFips = new Map(shaded.map((d) => [d.county.id, d]));
   const suppressedFips = new Set(suppressed.map((c) => c.id));
   const lower = noun.toLowerCase();
