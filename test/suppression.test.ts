@@ -239,6 +239,39 @@ describe('tables linked to others (hidden and fixed values)', () => {
     expect(() => suppressTable({ cells: [[5, 30]], hidden: { cells: [[true, false]] }, fixed: { cells: [[true, false]] } })).toThrow('a value cannot be both fixed and hidden (row 0, column 0)');
   });
 
+  it('given its own result as hidden values, withholds nothing more (so linked tables are each protected once)', () => {
+    const random = mulberry32(20_261_202);
+    let compared = 0;
+    for (let trial = 0; trial < 80; trial++) {
+      const rows = 1 + Math.floor(random() * 60);
+      const columns = 1 + Math.floor(random() * 13);
+      const cells = Array.from({ length: rows }, () => Array.from({ length: columns }, () => (random() < 0.5 ? Math.floor(random() * 10) : Math.floor(random() * 60))));
+      // As hierarchy-suppression.ts asks: a parent's values fixed, some withheld by another table.
+      const fixedTotals = random() < 0.5;
+      const show = { rowTotals: columns > 1 && random() < 0.7, columnTotals: true, grandTotal: random() < 0.5 };
+      const input: SuppressionTableInput = {
+        cells,
+        show,
+        hidden: { rowTotals: cells.map(() => show.rowTotals && random() < 0.05) },
+        ...(fixedTotals ? { fixed: { columnTotals: cells[0]!.map(() => true), grandTotal: show.grandTotal } } : {}),
+      };
+      let first: TableSuppression;
+      try {
+        first = suppressTable(input);
+      } catch (error) {
+        if (error instanceof UnprotectableTableError) continue;
+        throw error;
+      }
+      const withheld = (reason: SuppressionReason) => reason !== null;
+      const mask = (result: TableSuppression) => [result.cells.map((row) => row.map(withheld)), result.rowTotals.map(withheld), result.columnTotals.map(withheld), withheld(result.grandTotal)];
+      const [cellsHidden, rowTotals, columnTotals, grandTotal] = mask(first) as [boolean[][], boolean[], boolean[], boolean];
+      const again = suppressTable({ ...input, hidden: { cells: cellsHidden, rowTotals, columnTotals, grandTotal } });
+      expect(mask(again), `trial ${trial}: ${JSON.stringify(input)}`).toEqual(mask(first));
+      if (first.cells.some((row) => row.some(withheld))) compared++;
+    }
+    expect(compared).toBeGreaterThan(60);
+  });
+
   it('does not count a fixed 1-9 as primary (national values are shown)', () => {
     const result = suppressTable({ cells: [[20, 30], [25, 31]], fixed: { columnTotals: [true, true] } });
     expect(suppressedCount(result)).toBe(0);
