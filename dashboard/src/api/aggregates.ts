@@ -1,6 +1,6 @@
 // GET /api/aggregates as Arrow IPC: counts by place and period, with the columns newer servers add
 // (suppression flags, confidence limits, age-adjusted rates) read when present.
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromIPC } from 'apache-arrow';
 import type { SeriesUnit } from '../filters.ts';
 import type { Source } from '../measures.ts';
 import type { Level } from '../places.ts';
@@ -107,7 +107,6 @@ const OPTIONAL = {
   ageAdjustedUpper: ['age_adjusted_upper', 'age_adjusted_ci_upper'],
   pendingShare: ['pending_share'],
 } as const;
-
 
 /** Arrow IPC stream → rows. Accepts int32 or int64 (BigInt) counts, and the optional columns. */
 export function aggregatesFromArrow(bytes: Uint8Array): Aggregates {

@@ -1,7 +1,7 @@
 // Reads an Arrow column's values by row straight from its buffers. `Vector.get` goes through the
 // library's visitor for every value and decodes every text on its own: for a national county
 // answer (~3,100 rows × 14 columns) that was most of the time from the answer's bytes to its rows.
-// Anything else than one chunk of int, float, bool or UTF-8 is read with `get`, as before.
+// Anything other than one chunk of int, float, bool or UTF-8 is read with `get`, as before.
 import { DataType, Precision, type Table } from 'apache-arrow';
 
 export type Column = NonNullable<ReturnType<Table['getChild']>>;
