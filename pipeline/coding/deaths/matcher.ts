@@ -31,7 +31,7 @@ interface TrieNode<T> {
 }
 
 /** Shortest token a misspelling is corrected for: short words have too many neighbours. */
-const MIN_FUZZY_LENGTH = 5;
+export const MIN_FUZZY_LENGTH = 5;
 
 export class TermMatcher<T> {
   private readonly root: TrieNode<T> = { next: new Map(), values: null, term: null };

@@ -5,7 +5,7 @@
  * from an ordinary medical word ("saliva" stays saliva, not salvia).
  */
 import { KNOWN_WORDS } from '../deaths/knowledge/context-cues.ts';
-import { TermMatcher, type TermMatch } from '../deaths/matcher.ts';
+import { MIN_FUZZY_LENGTH, TermMatcher, type TermMatch } from '../deaths/matcher.ts';
 import { CUE_PHRASES, type CueKind, TRIAGE_WORDS } from './cues.ts';
 import { isDrugCategory } from './cm-codes.ts';
 import type { DrugTerm, EdTables } from './tables.ts';
@@ -25,6 +25,14 @@ const FUZZY_CM = /^T(39|40|42|43)\./;
 
 /** Placeholder for a token that matches no drug word: a digit, so TermMatcher never corrects it. */
 const NO_WORD = '0';
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
 
 export function createMatchers(tables: EdTables): EdMatchers {
   const drugTerms = tables.terms.map((t) => ({ term: t.term, value: t }));
@@ -48,6 +56,9 @@ export function createMatchers(tables: EdTables): EdMatchers {
   const guarded = new Map<string, string>();
   const guard = (token: string): string => {
     if (vocabulary.has(token)) return token;
+    // What TermMatcher.resolve never corrects, answered before the map: most tokens of a note are
+    // short words and numbers ("pt", "c/o", "bp 151/78"), and each map read of a new token costs.
+    if (token.length < MIN_FUZZY_LENGTH || hasDigit(token)) return NO_WORD;
     let out = guarded.get(token);
     if (out === undefined) {
       const corrected = drugMatcher.resolve(token);
