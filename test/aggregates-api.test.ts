@@ -316,4 +316,29 @@ describe('/api/meta after new data', () => {
     expect(after.shapesWithoutCurrentPopulation).toContain('01003');
     expect(after.shapesWithoutCurrentPopulation.length).toBeGreaterThan(before.shapesWithoutCurrentPopulation.length + 3000);
   });
+
+  // The populations' version is read with the cache status (one query): a load must still make
+  // the next answer anew, on the new populations, not hand back the one kept.
+  it('answers with the new populations after a load, not the answer kept before it', async () => {
+    const query = 'source=deaths&measure=all_deaths&geography=county&state=56&unit=year&from=2023-01&to=2023-12';
+    const ask = async () => {
+      const response = await fetch(url(query), headers(epidemiologist));
+      const { rows } = (await response.json()) as Body;
+      return { answer: response.headers.get('x-vigil-answer'), albany: rows.find((r) => r.geography === '56001')! };
+    };
+    // Answers are kept only from a current cache (a test above loaded a certificate after the refresh).
+    await refreshAggregates(server.runtime.db);
+    await ask();
+    const kept = await ask();
+    expect(kept.answer).toBe('kept');
+    expect(kept.albany.population).toBe(census('56001', 2023));
+    const file = path.join(server.runtime.dataDir, 'albany-2023.csv');
+    const lines = ['fips,year,age_group,sex,population', ...NCHS_AGE_GROUPS.flatMap((group) => ['M', 'F'].map((sex) => `56001,2023,${group},${sex},1000`))];
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await loadPopulationFile(server.runtime.db, file);
+    const after = await ask();
+    expect(after.answer).toBe('built');
+    expect(after.albany.population).toBe(NCHS_AGE_GROUPS.length * 2 * 1000);
+    expect(after.albany.count).toBe(kept.albany.count);
+  });
 });
