@@ -15,14 +15,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateEdVisits } from '../fixtures/generator/index.ts';
 import * as thisCoder from '../pipeline/coding/ed/index.ts';
-import { ageBand } from '../pipeline/coding/ed/poisoning.ts';
 import * as thisEngine from '../pipeline/coding/ed/syndromes/engine.ts';
 import * as thisTables from '../pipeline/coding/ed/tables.ts';
 import * as thisVisitCoding from '../pipeline/coding/ed/visit-coding.ts';
-import type { EdVisit } from '../pipeline/records/ed-visit.ts';
-import { validateEdVisitRow } from '../pipeline/records/ed-visit-schema.ts';
+import { distinctTexts, generatedVisits } from './ed-visits.ts';
 import { machineDescription } from './machine.ts';
 
 const { values } = parseArgs({
@@ -47,19 +44,8 @@ type Side = typeof thisCoder & typeof thisEngine & typeof thisTables & typeof th
 const thisSide = { ...thisCoder, ...thisEngine, ...thisTables, ...thisVisitCoding } as Side;
 const baseSide = Object.assign({}, ...(await Promise.all(['index.ts', 'syndromes/engine.ts', 'tables.ts', 'visit-coding.ts'].map((file) => import(join(ed, file)))))) as Side;
 
-let visits: EdVisit[] = [];
-for (const row of generateEdVisits({ seed: 20241, start: '2020-01-01', end: '2029-12-31', deathScale: 0, edScale: 0.0015, outbreaks: [] })) {
-  const validated = validateEdVisitRow(row);
-  if (validated.ok) visits.push(validated.visit);
-  if (visits.length >= Number(values.visits)) break;
-}
-if (values.distinct) {
-  const seen = new Set<string>();
-  visits = visits.filter((v) => {
-    const key = JSON.stringify([v.chiefComplaint, v.triageNote, v.dischargeDiagnoses, ageBand(v.age)]);
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
-}
+const generated = generatedVisits(Number(values.visits));
+const visits = values.distinct ? distinctTexts(generated) : generated;
 console.log(`machine: ${machineDescription()}`);
 console.log(`${visits.length.toLocaleString('en-US')} ${values.distinct ? 'distinct texts' : 'visits'}, this checkout against ${base}, chunks of ${chunk.toLocaleString('en-US')}`);
 

@@ -10,15 +10,12 @@
  *   npx tsx bench/code-ed.ts [--visits 1000000] [--runs 3]
  */
 import { parseArgs } from 'node:util';
-import { generateEdVisits } from '../fixtures/generator/index.ts';
 import { createEdCoder } from '../pipeline/coding/ed/index.ts';
 import { createSyndromeEngine } from '../pipeline/coding/ed/syndromes/engine.ts';
 import { createVisitCoding } from '../pipeline/coding/ed/visit-coding.ts';
 import { loadEdTables } from '../pipeline/coding/ed/tables.ts';
-import { ageBand } from '../pipeline/coding/ed/poisoning.ts';
-import type { EdVisit } from '../pipeline/records/ed-visit.ts';
 import { stageEdResults } from '../pipeline/ingest/ed-staging.ts';
-import { validateEdVisitRow } from '../pipeline/records/ed-visit-schema.ts';
+import { distinctTexts, generatedVisits } from './ed-visits.ts';
 import { machineDescription, median } from './machine.ts';
 
 const { values } = parseArgs({ options: { visits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
@@ -27,13 +24,7 @@ const runs = Number(values.runs);
 console.log(`machine: ${machineDescription()}`);
 
 const generated = performance.now();
-const visits: EdVisit[] = [];
-// 0.0015 of the national volume is ~210k visits a year: five years hold a million.
-for (const row of generateEdVisits({ seed: 20241, start: '2020-01-01', end: '2029-12-31', deathScale: 0, edScale: 0.0015, outbreaks: [] })) {
-  const validated = validateEdVisitRow(row);
-  if (validated.ok) visits.push(validated.visit);
-  if (visits.length >= wanted) break;
-}
+const visits = generatedVisits(wanted);
 console.log(`${visits.length.toLocaleString('en-US')} visits generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 
 const tables = loadEdTables();
@@ -81,13 +72,7 @@ for (const withSyndromes of [false, true]) {
 // What a visit memo miss costs: each distinct text (complaint, note, codes, age band) coded once,
 // by the coder (its own field and sentence memos on) and the engine without a memo.
 {
-  const seen = new Set<string>();
-  const distinct = visits.filter((v) => {
-    const key = JSON.stringify([v.chiefComplaint, v.triageNote, v.dischargeDiagnoses, ageBand(v.age)]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const distinct = distinctTexts(visits);
   const coderTimes: number[] = [];
   const engineTimes: number[] = [];
   for (let run = 1; run <= runs; run++) {
