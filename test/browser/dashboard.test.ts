@@ -38,6 +38,14 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
   }
   const sum = (rows: { count: number | null }[]) => rows.reduce((s, r) => s + (r.count ?? 0), 0);
 
+  /**
+   * How this page load fetched /api/meta: once, by the page's preload link (index.html), which the
+   * script's own request then took. Two entries mean the preload went unused (the script asked
+   * again, after its load: what the preload is there to avoid).
+   */
+  const metaFetches = () =>
+    page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => new URL(e.name).pathname === '/api/meta').map((e) => e.initiatorType));
+
   let initial: Awaited<ReturnType<typeof settled>>;
   let token: string;
 
@@ -63,6 +71,7 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
     for (const id of ['clusters', 'line-list', 'place-series']) await expect(page.locator(`#${id}`).isHidden()).resolves.toBe(true);
     await expect(page.locator('nav.pages a:visible').allTextContents()).resolves.toEqual(['Overview', 'Alerts & clusters', 'Drug combinations', 'Reports']);
     await expect(page.locator('#error-banner').isHidden()).resolves.toBe(true);
+    await expect(metaFetches()).resolves.toEqual(['link']);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
@@ -79,6 +88,7 @@ describe.skipIf(!hasChromium)('the overview in Chromium', () => {
     expect(initial['national-series']!.total).toBe(sum(await api('measure=all_overdose&geography=nation&unit=month', token)));
     await expect(page.locator('#national-series svg g[aria-label="dot"] > *').count()).resolves.toBe(4); // Jan-Apr 2024
     await expect(page.locator('#clusters').isVisible()).resolves.toBe(true);
+    await expect(metaFetches(), 'the preloaded answer serves a signed-in page too (its request carries the token)').resolves.toEqual(['link']);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
