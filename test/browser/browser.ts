@@ -58,13 +58,15 @@ export interface PanelHooks {
   caption: string;
 }
 
-/** Waits until none of the panels is loading, then returns their test hooks. */
+/** Waits until none of the panels is loading and no map still has its county paths to come, then returns their test hooks. */
 export async function settled(page: Page, ids: readonly string[], timeout = 30_000): Promise<Record<string, PanelHooks>> {
   await page.waitForFunction(
-    (list) => list.every((id) => {
-      const el = document.getElementById(id);
-      return el !== null && el.dataset['state'] !== undefined && el.dataset['state'] !== 'loading';
-    }),
+    (list) =>
+      document.querySelector('[data-county-paths="pending"]') === null &&
+      list.every((id) => {
+        const el = document.getElementById(id);
+        return el !== null && el.dataset['state'] !== undefined && el.dataset['state'] !== 'loading';
+      }),
     ids,
     { timeout },
   );

@@ -94,6 +94,24 @@ describe.skipIf(!hasChromium)('dashboard charts', () => {
     }
   });
 
+  // The overview shows a new map before its county paths (county-map.ts: addCountyPaths): once they
+  // are in, it must be the map drawn at once, whatever recolours came between.
+  test('a map whose county paths come later is, once they are in, the map drawn at once', async () => {
+    const cases = await page.evaluate(() => {
+      const g = globalThis as unknown as { harness: { laterPathCases(t: unknown): unknown }; topology: unknown };
+      return g.harness.laterPathCases(g.topology) as { name: string; pendingBefore: boolean; pathsBefore: number; added: boolean; addedAgain: boolean; later: string; fresh: string }[];
+    });
+    expect(cases.length).toBe(4);
+    for (const c of cases) {
+      expect(c.pendingBefore, `${c.name}: says its paths are to come`).toBe(true);
+      expect(c.pathsBefore, `${c.name}: no county paths before`).toBe(0);
+      expect(c.added, `${c.name}: paths added`).toBe(true);
+      expect(c.addedAgain, `${c.name}: added once`).toBe(false);
+      expect(c.later, c.name).toBe(c.fresh);
+      expect(c.later, `${c.name}: has its county paths`).toMatch(/<path d="[^"]+" fill="none" pointer-events="all" data-fips="24510"/);
+    }
+  });
+
   // The map draws its counties in the topology's units under one transform (charts/atlas.ts):
   // they must land where Plot's projection puts the same county, to a small part of a pixel.
   test('county paths land where Plot projects the same county', async () => {

@@ -14,7 +14,7 @@ import { clusterList } from '../../dashboard/src/charts/cluster-list.ts';
 import { combinationBars } from '../../dashboard/src/charts/combination-bars.ts';
 import { combinationMatrix } from '../../dashboard/src/charts/combination-matrix.ts';
 import { combinationTrend } from '../../dashboard/src/charts/combination-trend.ts';
-import { countyGeography, countyMap, recolourCountyMap, type CountyGeography, type CountyMapInput } from '../../dashboard/src/charts/county-map.ts';
+import { addCountyPaths, countyGeography, countyMap, recolourCountyMap, type CountyGeography, type CountyMapInput } from '../../dashboard/src/charts/county-map.ts';
 import { recordList } from '../../dashboard/src/charts/record-list.ts';
 import { reportTables } from '../../dashboard/src/charts/report-tables.ts';
 import { reviewQueue } from '../../dashboard/src/charts/review-queue.ts';
@@ -296,6 +296,33 @@ export function recolourCases(topology: Topology): { cases: { name: string; reco
   ];
   const refused = refusals.map(([name, figure, input]) => ({ name, result: recolourCountyMap(figure, input), unchanged: figure !== drawn || drawn.outerHTML === html }));
   return { cases, refused };
+}
+
+/**
+ * A map drawn with its county paths later (countyPathsLater, as the overview draws one): before
+ * addCountyPaths it has no county paths and says so; after, it is the map drawn at once, also when
+ * recoloured (once or twice) before its paths came. A second addCountyPaths does nothing.
+ */
+export function laterPathCases(topology: Topology): { name: string; pendingBefore: boolean; pathsBefore: number; added: boolean; addedAgain: boolean; later: string; fresh: string }[] {
+  const geography = midAtlantic(topology);
+  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
+  const other: CountyMapInput = { ...base, rows: otherRows, measureLabel: 'Any opioid (T40.0-T40.4, T40.6)' };
+  const cases: [string, CountyMapInput, CountyMapInput[]][] = [
+    ['drawn, then its paths', base, []],
+    ['recoloured to another measure before its paths', base, [other]],
+    ['recoloured twice (count to rate, another measure) before its paths', base, [{ ...base, value: 'rate' }, { ...other, value: 'rate' }]],
+    ['a state, recoloured before its paths', { ...base, focus: '24', selected: '24510' }, [{ ...other, focus: '24', selected: '24510' }]],
+  ];
+  return cases.map(([name, from, recolours]) => {
+    const figure = countyMap(from, { countyPathsLater: true });
+    const pendingBefore = figure.dataset['countyPaths'] === 'pending';
+    const pathsBefore = figure.querySelectorAll('path[data-fips]').length;
+    for (const to of recolours) if (!recolourCountyMap(figure, to)) throw new Error(`${name}: not recoloured`);
+    const added = addCountyPaths(figure);
+    const addedAgain = addCountyPaths(figure);
+    const last = recolours[recolours.length - 1] ?? from;
+    return { name, pendingBefore, pathsBefore, added, addedAgain, later: pointedAt(figure).outerHTML, fresh: pointedAt(countyMap(last)).outerHTML };
+  });
 }
 
 /**

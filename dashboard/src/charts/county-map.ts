@@ -322,6 +322,8 @@ interface DrawnMap {
   paths: Element[];
   /** The group of the fills: one path per colour and part of the map (paintFills). */
   fills: Element;
+  /** Makes the county paths (from `looks` as they are then), while they are still to come: addCountyPaths. */
+  pending: (() => void) | null;
   looks: CountyLook[];
   /** The values the tooltips are made from: replaced by a recolour. */
   shown: { values: CountyValues };
@@ -334,12 +336,18 @@ const drawnMaps = new WeakMap<Element, DrawnMap>();
 
 const VALUE_ATTRIBUTES = ['data-value', 'data-suppressed'] as const;
 
-export function countyMap(input: CountyMapInput): HTMLElement {
+/**
+ * @param options.countyPathsLater leave out the county paths (pointer, tooltip, data attributes:
+ *   they paint nothing) until addCountyPaths(figure) puts them in, for a caller that shows the
+ *   map first (overview-draw.ts). The figure says `data-county-paths="pending"` until then, and
+ *   is then the one drawn without the option.
+ */
+export function countyMap(input: CountyMapInput, options: { countyPathsLater?: boolean } = {}): HTMLElement {
   const { geography, width, focus } = input;
   const v = countyValues(input);
   const { counties } = v;
   const looks = counties.map(v.look);
-  const layer: DrawnLayer = { paths: [], fills: null };
+  const layer: DrawnLayer = { paths: [], fills: null, later: options.countyPathsLater === true, pending: null };
   const shown = { values: v };
   const area = areaOf(geography, focus);
   const features = (fips: (id: string) => boolean) => counties.filter((c) => fips(c.id)).map((c) => geography.feature(c.id)!);
@@ -347,6 +355,8 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   const clusterMembers = new Set(input.cluster?.members ?? []);
   const clusterCounties = features((id) => clusterMembers.has(id));
   const centre = input.cluster ? features((id) => id === input.cluster!.centre)[0] : undefined;
+  const figure = document.createElement('figure');
+  figure.className = 'county-map';
 
   const plot = Plot.plot({
     width,
@@ -357,7 +367,7 @@ export function countyMap(input: CountyMapInput): HTMLElement {
     ariaDescription: v.ariaDescription,
     marks: [
       hatchDefs(v.hatch),
-      countyLayer(geography, counties, focus, area, looks, (i) => shown.values.title(shown.values.counties[i]!), layer),
+      countyLayer(geography, counties, focus, area, (i) => drawnMaps.get(figure)?.looks[i] ?? looks[i]!, (i) => shown.values.title(shown.values.counties[i]!), layer),
       Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
       centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${v.label(centre.id)}` }) : null,
       Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
@@ -365,13 +375,28 @@ export function countyMap(input: CountyMapInput): HTMLElement {
   });
 
   plot.classList.add('county-map-plot'); // a compositing layer of its own: styles.css
-  const figure = document.createElement('figure');
-  figure.className = 'county-map';
   const { ramp, after } = legendParts(input, v);
   if (ramp) figure.append(ramp);
   figure.append(plot, ...after);
-  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths: layer.paths, fills: layer.fills!, looks, shown, ramp, after });
+  if (layer.pending) figure.dataset['countyPaths'] = 'pending';
+  drawnMaps.set(figure, { geography, layout: layoutOf(input), plot, paths: layer.paths, fills: layer.fills!, pending: layer.pending, looks, shown, ramp, after });
   return figure;
+}
+
+/**
+ * Puts in the county paths of a map drawn with `countyPathsLater`, as the map is now (recoloured
+ * or not); false when there were none to come. Why later: they are ~3,100 elements with ~0.8 MB
+ * of path data that paint nothing, and making them, then styling them and parsing their data in
+ * Chromium, was ~150-200 ms of the 1.3-1.6 s to the first map on the 2-core benchmark machine
+ * (cold loads of both, interleaved). Until they are in, a pointer over the map finds no county.
+ */
+export function addCountyPaths(figure: Element): boolean {
+  const drawn = drawnMaps.get(figure);
+  if (!drawn?.pending) return false;
+  drawn.pending();
+  drawn.pending = null;
+  delete (figure as HTMLElement).dataset['countyPaths'];
+  return true;
 }
 
 /**
@@ -395,10 +420,11 @@ export function recolourCountyMap(figure: Element, input: CountyMapInput): boole
   const drawn = drawnMaps.get(figure);
   if (!drawn || drawn.geography !== input.geography || drawn.layout !== layoutOf(input)) return false;
   const v = countyValues(input);
-  if (drawn.paths.length !== v.counties.length || drawn.plot.parentNode !== figure) return false;
+  if (drawn.paths.length !== (drawn.pending ? 0 : v.counties.length) || drawn.plot.parentNode !== figure) return false;
   const looks = v.counties.map(v.look);
-  looks.forEach((look, i) => {
-    const path = drawn.paths[i]!;
+  // County paths still to come (addCountyPaths) are made from the new looks: only those made are updated.
+  drawn.paths.forEach((path, i) => {
+    const look = looks[i]!;
     const was = drawn.looks[i]!;
     for (const name of VALUE_ATTRIBUTES) {
       const wanted = look.data[name];
@@ -460,10 +486,15 @@ function pixelTransform(projection: GeoStreamWrapper | undefined, [[x0, y0], [x1
   return `matrix(${terms.map((t) => +t.toPrecision(8)).join(' ')})`;
 }
 
-/** What countyLayer made, for recolourCountyMap: the county paths in order, and the fills' group. */
+/**
+ * What countyLayer made, for recolourCountyMap: the county paths in order, and the fills' group;
+ * with `later`, the paths are not made yet and `pending` makes them (addCountyPaths).
+ */
 interface DrawnLayer {
   paths: Element[];
   fills: Element | null;
+  later: boolean;
+  pending: (() => void) | null;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -514,7 +545,8 @@ function countyLayer(
   counties: readonly CountyShape[],
   focus: string | null,
   area: MapArea,
-  looks: readonly CountyLook[],
+  /** How county i is drawn when its path is made (a recolour before addCountyPaths changes it). */
+  lookOf: (index: number) => CountyLook,
   tooltip: (index: number) => string,
   made: DrawnLayer,
 ): RenderFunction {
@@ -526,21 +558,27 @@ function countyLayer(
     const fills = doc.createElementNS(SVG, 'g');
     fills.setAttribute('aria-hidden', 'true');
     fills.setAttribute('class', 'county-fills');
-    paintFills(fills, counties, looks, area.part);
+    paintFills(fills, counties, counties.map((_, i) => lookOf(i)), area.part);
     g.append(fills);
     made.fills = fills;
     const indices = new Map<EventTarget, number>();
-    counties.forEach((county, i) => {
-      const element = doc.createElementNS(SVG, 'path');
-      element.setAttribute('d', county.d);
-      element.setAttribute('fill', 'none');
-      element.setAttribute('pointer-events', 'all');
-      element.setAttribute('data-fips', county.id);
-      for (const [name, v] of Object.entries(looks[i]!.data)) element.setAttribute(name, v);
-      g.append(element);
-      made.paths.push(element);
-      indices.set(element, i);
-    });
+    // The county paths go between the fills and the lines drawn over them.
+    const makePaths = (before: Node | null) => {
+      const paths = doc.createDocumentFragment();
+      counties.forEach((county, i) => {
+        const element = doc.createElementNS(SVG, 'path');
+        element.setAttribute('d', county.d);
+        element.setAttribute('fill', 'none');
+        element.setAttribute('pointer-events', 'all');
+        element.setAttribute('data-fips', county.id);
+        for (const [name, v] of Object.entries(lookOf(i).data)) element.setAttribute(name, v);
+        paths.append(element);
+        made.paths.push(element);
+        indices.set(element, i);
+      });
+      g.insertBefore(paths, before);
+    };
+    if (!made.later) makePaths(null);
     g.addEventListener('pointerover', (event) => {
       const i = indices.get(event.target!);
       const path = event.target as Element;
@@ -567,6 +605,7 @@ function countyLayer(
       }
       g.append(group);
     }
+    if (made.later) made.pending = () => makePaths(fills.nextSibling);
     return g as unknown as SVGElement;
   };
 }
