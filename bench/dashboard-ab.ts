@@ -28,6 +28,7 @@ import { openRuntime } from '../pipeline/runtime.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription, median } from './machine.ts';
+import { markPainted, paintedProbe } from './page-marks.ts';
 
 const { values } = parseArgs({ options: { base: { type: 'string' }, loads: { type: 'string', default: '20' }, 'data-dir': { type: 'string', default: 'bench/out/dashboard-scale-1' } } });
 const base = values.base ? resolve(values.base) : '';
@@ -58,17 +59,6 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-/** In the page: the time the frame after each vigil mark is painted (as bench/dashboard.ts's paintedProbe). */
-function paintedProbe(): void {
-  const painted: Record<string, number> = ((globalThis as unknown as { __vigilPainted: Record<string, number> }).__vigilPainted = {});
-  const mark = performance.mark.bind(performance);
-  performance.mark = (name: string, options?: PerformanceMarkOptions) => {
-    const entry = mark(name, options);
-    if (name.startsWith('vigil:') && !(name in painted)) requestAnimationFrame(() => setTimeout(() => (painted[name] ??= performance.now())));
-    return entry;
-  };
-}
-
 const times = { base: { map: [] as number[], paths: [] as number[] }, this: { map: [] as number[], paths: [] as number[] } };
 try {
   for (let i = 0; i < loads * 2; i++) {
@@ -88,19 +78,9 @@ try {
       );
     }
     await page.goto(server.url);
-    const [map, paths] = await page.evaluate(
-      () =>
-        new Promise<[number, number]>((done) => {
-          const painted = (globalThis as unknown as { __vigilPainted: Record<string, number> }).__vigilPainted;
-          const check = () => {
-            const map = painted['vigil:map-drawn'];
-            // A page without the mark has its county paths with the map: wait a moment for it, then take the map's time.
-            if (map !== undefined && (painted['vigil:map-interactive'] !== undefined || performance.now() - map > 1500)) done([map, painted['vigil:map-interactive'] ?? map]);
-            else setTimeout(check, 10);
-          };
-          check();
-        }),
-    );
+    const map = await markPainted(page, 'vigil:map-drawn');
+    // A page without the mark has its county paths with the map.
+    const paths = (await markPainted(page, 'vigil:map-interactive', { after: 'vigil:map-drawn', ms: 1500 })) ?? map;
     times[side].map.push(map);
     times[side].paths.push(paths);
     console.log(`${side.padEnd(4)} first map ${map.toFixed(0)} ms, county paths in ${paths.toFixed(0)} ms`);

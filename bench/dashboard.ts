@@ -26,6 +26,7 @@ import { openRuntime } from '../pipeline/runtime.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription, median } from './machine.ts';
+import { markPainted, paintedProbe } from './page-marks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -77,40 +78,6 @@ async function coldPage(): Promise<Page> {
   if (token) await context.addInitScript((t) => sessionStorage.setItem('vigil.token', t), token);
   await context.addInitScript(paintedProbe);
   return context.newPage();
-}
-
-/**
- * In the page, before its script: each of the dashboard's marks of a first load is followed, from
- * the moment it is made, to the frame after it: a task queued from that frame's callbacks runs once
- * the frame is painted, and its time is kept (globalThis.__vigilPainted[mark]). Watching for the
- * mark from outside (an observer, then two frames) was late by whatever ran before the observer
- * was told: since the map's county paths come a frame after the map (county-map.ts:
- * addCountyPaths), that was their work too.
- */
-function paintedProbe(): void {
-  const painted: Record<string, number> = ((globalThis as unknown as { __vigilPainted: Record<string, number> }).__vigilPainted = {});
-  const mark = performance.mark.bind(performance);
-  performance.mark = (name: string, options?: PerformanceMarkOptions) => {
-    const entry = mark(name, options);
-    if (name.startsWith('vigil:') && !(name in painted)) requestAnimationFrame(() => setTimeout(() => (painted[name] ??= performance.now())));
-    return entry;
-  };
-}
-
-/** The time (since navigation start) the frame after the page's first `name` mark was painted (paintedProbe). */
-function markPainted(page: Page, name: string): Promise<number> {
-  return page.evaluate(
-    (mark) =>
-      new Promise<number>((done) => {
-        const check = () => {
-          const at = (globalThis as unknown as { __vigilPainted: Record<string, number> }).__vigilPainted[mark];
-          if (at === undefined) setTimeout(check, 10);
-          else done(at);
-        };
-        check();
-      }),
-    name,
-  );
 }
 
 interface Transfer {

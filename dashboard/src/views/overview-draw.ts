@@ -105,7 +105,8 @@ export function drawMap(ctx: AppContext, panel: Panel, data: OverviewData): unkn
     requestAnimationFrame(() =>
       requestAnimationFrame(() =>
         setTimeout(() => {
-          if (addCountyPaths(map)) performance.mark('vigil:map-interactive');
+          // A map already replaced (a newer draw) is left as it is.
+          if (map.isConnected && addCountyPaths(map)) performance.mark('vigil:map-interactive');
         }),
       ),
     );
