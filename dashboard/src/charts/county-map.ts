@@ -386,9 +386,10 @@ export function countyMap(input: CountyMapInput, options: { countyPathsLater?: b
 /**
  * Puts in the county paths of a map drawn with `countyPathsLater`, as the map is now (recoloured
  * or not); false when there were none to come. Why later: they are ~3,100 elements with ~0.8 MB
- * of path data that paint nothing, and making them, then styling them and parsing their data in
- * Chromium, was ~150-200 ms of the 1.3-1.6 s to the first map on the 2-core benchmark machine
- * (cold loads of both, interleaved). Until they are in, a pointer over the map finds no county.
+ * of path data that paint nothing, and making them, then parsing their data and styling them in
+ * Chromium, stood between the answer and the first map: shown without them, the first map of a
+ * cold load came 4-9% sooner on the 2-core benchmark machine (bench/dashboard-ab.ts: 1,358
+ * against 1,461 ms), the paths ~250 ms after it. Until they are in, a pointer finds no county.
  */
 export function addCountyPaths(figure: Element): boolean {
   const drawn = drawnMaps.get(figure);
