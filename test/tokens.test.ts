@@ -43,6 +43,32 @@ describe('API tokens', () => {
     expect(await checkToken(c, wrongSecret)).toEqual({ ok: false, reason: 'wrong-secret', tokenId: info.tokenId });
   });
 
+  // checkToken keeps the rows it read (tokens.ts: storedToken says why): a revocation, on any
+  // connection, must still refuse the token at once.
+  it('refuses a token the moment it is revoked, on any connection, though it was checked just before', async () => {
+    const c = runtime.db.connection;
+    const other = await runtime.db.connect();
+    try {
+      const { token, info } = await createToken(c, { name: 'kept', role: 'epidemiologist', createdBy: 'test' });
+      for (let i = 0; i < 3; i++) expect(await checkToken(c, token)).toMatchObject({ ok: true, role: 'epidemiologist' });
+      // A change made around tokens.ts is not seen while the row is kept...
+      await c.run(`UPDATE api_tokens SET name = 'renamed by hand' WHERE token_id = $id`, { id: info.tokenId });
+      expect(await checkToken(c, token)).toMatchObject({ ok: true, name: 'kept' });
+      // ...but any revocation, of this token on another connection, is.
+      await revokeToken(other, info.tokenId);
+      expect(await checkToken(c, token)).toEqual({ ok: false, reason: 'revoked', tokenId: info.tokenId });
+      // And a revocation of another token makes the kept rows be read again.
+      const second = await createToken(c, { name: 'second', role: 'coder', createdBy: 'test' });
+      const third = await createToken(c, { name: 'third', role: 'coder', createdBy: 'test' });
+      expect(await checkToken(c, second.token)).toMatchObject({ ok: true, name: 'second' });
+      await c.run(`UPDATE api_tokens SET name = 'second, renamed' WHERE token_id = $id`, { id: second.info.tokenId });
+      await revokeToken(c, third.info.tokenId);
+      expect(await checkToken(c, second.token)).toMatchObject({ ok: true, name: 'second, renamed' });
+    } finally {
+      other.closeSync();
+    }
+  });
+
   it('records when a token was last used', async () => {
     const c = runtime.db.connection;
     const { token, info } = await createToken(c, { name: 'coder', role: 'coder', createdBy: 'test' });

@@ -94,7 +94,11 @@ export async function hasLiveAdmin(connection: DuckDBConnection): Promise<boolea
 /** Revokes a token; null when no such token exists. Revoking twice keeps the first time. */
 export async function revokeToken(connection: DuckDBConnection, tokenId: string): Promise<TokenInfo | null> {
   if (!(await findToken(connection, tokenId))) return null;
-  await connection.run('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE token_id = $id', { id: tokenId });
+  try {
+    await connection.run('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE token_id = $id', { id: tokenId });
+  } finally {
+    revocations++; // no token row read before this point is used again (storedToken)
+  }
   return findToken(connection, tokenId);
 }
 
@@ -115,14 +119,38 @@ export async function checkToken(connection: DuckDBConnection, presented: string
   const lastUsed = row.last_used_ms == null ? null : Number(row.last_used_ms);
   if (lastUsed === null || Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
     await connection.run('UPDATE api_tokens SET last_used_at = now() WHERE token_id = $id', { id: match[1]! });
+    row.last_used_ms = Date.now(); // the row kept (storedToken) says so too
   }
   return { ok: true, ...toInfo(row) };
 }
 
-/** The lookup every authenticated request makes, prepared once per connection (prepared.ts). */
+/**
+ * The stored rows checkToken read, by connection and token id, each kept STORED_ROW_MS while no
+ * token is revoked. Every request with a token reads its row: a query of ~2.5 ms here on the
+ * connection every answer shares, 5-27 ms while a page's first requests queue on it (a cold load
+ * of the dashboard makes five or six). Tokens are only ever created and revoked, both here; a
+ * revocation (revokeToken, in this process: the database has one writer) makes every row read
+ * before it be read again, so a revoked token is refused at once. The time limit only bounds how
+ * long a change made around this module (SQL by hand) goes unseen. Unknown ids are not kept.
+ */
+const storedRows = new WeakMap<DuckDBConnection, Map<string, { row: Record<string, unknown>; readAt: number; revocations: number }>>();
+const STORED_ROW_MS = 30_000;
+/** How many revocations this process has made: a row read before the last one is not used. */
+let revocations = 0;
+
+/** The lookup every authenticated request makes, prepared once per connection (prepared.ts), kept as above. */
 async function storedToken(connection: DuckDBConnection, tokenId: string): Promise<Record<string, unknown> | undefined> {
+  let rows = storedRows.get(connection);
+  if (!rows) storedRows.set(connection, (rows = new Map()));
+  const kept = rows.get(tokenId);
+  if (kept && kept.revocations === revocations && Date.now() - kept.readAt < STORED_ROW_MS) return kept.row;
+  // Counted before the read: a revocation while it runs leaves this row unkept.
+  const before = { revocations, readAt: Date.now() };
   const reader = await runPrepared(connection, `SELECT ${COLUMNS}, secret_sha256, epoch_ms(last_used_at) AS last_used_ms FROM api_tokens WHERE token_id = $id`, { id: tokenId });
-  return reader.getRowObjectsJson()[0] as Record<string, unknown> | undefined;
+  const row = reader.getRowObjectsJson()[0] as Record<string, unknown> | undefined;
+  if (row) rows.set(tokenId, { row, ...before });
+  else rows.delete(tokenId);
+  return row;
 }
 
 /** The live token a presented string names, or null (malformed, unknown, wrong secret or revoked). */
