@@ -99,16 +99,13 @@ export function drawMap(ctx: AppContext, panel: Panel, data: OverviewData): unkn
   );
   performance.mark('vigil:map-drawn');
   if (map.dataset['countyPaths'] === 'pending') {
-    // Once the map's frame is painted, and one more has begun: a task queued from the second
-    // frame's callbacks runs after them, so whoever waits for the frame after the map (as
-    // bench/dashboard.ts does, to time the map as painted) is not made to wait for the paths too.
+    // A task queued from the next frame's callbacks runs once that frame (the map) is painted:
+    // the paths' work, and their parsing and styling, go into the frames after it.
     requestAnimationFrame(() =>
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          // A map already replaced (a newer draw) is left as it is.
-          if (map.isConnected && addCountyPaths(map)) performance.mark('vigil:map-interactive');
-        }),
-      ),
+      setTimeout(() => {
+        // A map already replaced (a newer draw) is left as it is.
+        if (map.isConnected && addCountyPaths(map)) performance.mark('vigil:map-interactive');
+      }),
     );
   }
   return null;
