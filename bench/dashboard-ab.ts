@@ -21,14 +21,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { chromium } from 'playwright-core';
 import { certificateCount } from '../pipeline/cli/demo.ts';
 import { loadConfig } from '../pipeline/config.ts';
 import { openRuntime } from '../pipeline/runtime.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription, median } from './machine.ts';
-import { markPainted, paintedProbe } from './page-marks.ts';
+import { coldPage, launchChromium, markPainted } from './page-marks.ts';
 
 const { values } = parseArgs({ options: { base: { type: 'string' }, loads: { type: 'string', default: '20' }, 'data-dir': { type: 'string', default: 'bench/out/dashboard-scale-1' } } });
 const base = values.base ? resolve(values.base) : '';
@@ -54,20 +53,13 @@ if ((await certificateCount(runtime)) === 0) {
 }
 const token = (await createToken(runtime.db.connection, { name: 'bench/dashboard-ab.ts', role: 'epidemiologist', createdBy: 'bench' })).token;
 const server = await startServer(runtime, { port: 0, host: '127.0.0.1' });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const times = { base: { map: [] as number[], paths: [] as number[] }, this: { map: [] as number[], paths: [] as number[] } };
 try {
   for (let i = 0; i < loads * 2; i++) {
     const side = i % 4 === 0 || i % 4 === 3 ? 'base' : 'this';
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript('globalThis.__name = (fn) => fn;');
-    await context.addInitScript((t) => sessionStorage.setItem('vigil.token', t), token);
-    await context.addInitScript(paintedProbe);
-    const page = await context.newPage();
+    const page = await coldPage(browser, token);
     if (side === 'base') {
       await page.route(
         (url) => url.pathname in basePage,
@@ -84,7 +76,7 @@ try {
     times[side].map.push(map);
     times[side].paths.push(paths);
     console.log(`${side.padEnd(4)} first map ${map.toFixed(0)} ms, county paths in ${paths.toFixed(0)} ms`);
-    await context.close();
+    await page.context().close();
   }
   console.log(`machine: ${machineDescription()}; ${loads} cold loads each, alternating, against ${base}`);
   for (const side of ['base', 'this'] as const) {

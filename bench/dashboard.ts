@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { certificateCount, loadDemo } from '../pipeline/cli/demo.ts';
 import { loadConfig } from '../pipeline/config.ts';
 import { refreshAggregates } from '../pipeline/jobs/refresh-aggregates.ts';
@@ -26,7 +26,7 @@ import { openRuntime } from '../pipeline/runtime.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription, median } from './machine.ts';
-import { markPainted, paintedProbe } from './page-marks.ts';
+import { coldPage as openColdPage, launchChromium, markPainted } from './page-marks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +43,6 @@ if (!(scale > 0 && scale <= 2) || !(runs >= 1) || !['epidemiologist', 'public'].
   console.error('usage: npx tsx bench/dashboard.ts [--scale 0-2] [--runs N] [--role epidemiologist|public] [--data-dir DIR]');
   process.exit(2);
 }
-const CHROMIUM = '/usr/bin/chromium';
 const dataDir = resolve(values['data-dir'] ?? `bench/out/dashboard-scale-${scale}`);
 mkdirSync(dataDir, { recursive: true });
 
@@ -64,21 +63,9 @@ try {
 }
 const token = role === 'public' ? null : (await createToken(runtime.db.connection, { name: 'bench/dashboard.ts', role, createdBy: 'bench' })).token;
 const server = await startServer(runtime, { port: 0, host: '127.0.0.1' });
-const browser: Browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-/** A cold tab: its own browser context (no HTTP cache), signed in as the role when it has a token. */
-async function coldPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  // tsx compiles this file keeping function names (esbuild keepNames): the functions passed to
-  // page.evaluate call its __name helper, which the page must have.
-  await context.addInitScript('globalThis.__name = (fn) => fn;');
-  if (token) await context.addInitScript((t) => sessionStorage.setItem('vigil.token', t), token);
-  await context.addInitScript(paintedProbe);
-  return context.newPage();
-}
+const browser = await launchChromium();
+/** A cold tab, signed in as the role when it has a token. */
+const coldPage = (): Promise<Page> => openColdPage(browser, token);
 
 interface Transfer {
   page: number;

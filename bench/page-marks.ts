@@ -1,8 +1,28 @@
 /**
- * When the dashboard's marks (dashboard/src: vigil:map-drawn, vigil:map-interactive,
- * vigil:overview-drawn) reach the screen, for the browser benchmarks (dashboard.ts, dashboard-ab.ts).
+ * The browser benchmarks' Chromium and cold tabs (dashboard.ts, dashboard-ab.ts), and when the
+ * dashboard's marks (dashboard/src: vigil:map-drawn, vigil:map-interactive, vigil:overview-drawn)
+ * reach the screen.
  */
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium, headless, without the background work that would share the 2 cores. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A cold tab: its own browser context (no HTTP cache), signed in with `token` when given, the probe below in place. */
+export async function coldPage(browser: Browser, token: string | null): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // tsx compiles the benchmarks keeping function names (esbuild keepNames): the functions passed
+  // to page.evaluate call its __name helper, which the page must have.
+  await context.addInitScript('globalThis.__name = (fn) => fn;');
+  if (token) await context.addInitScript((t) => sessionStorage.setItem('vigil.token', t), token);
+  await context.addInitScript(paintedProbe);
+  return context.newPage();
+}
 
 /**
  * In the page, before its script (an init script): each vigil mark is followed, from the moment

@@ -251,15 +251,21 @@ const otherRows: AggregateRow[] = [
   row('24029', null, 14, null),
 ];
 
+/** A small map's input for all overdoses, and the same for any opioid (other counts). */
+function twoMeasures(topology: Topology): { base: CountyMapInput; other: CountyMapInput } {
+  const geography = midAtlantic(topology);
+  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
+  const other: CountyMapInput = { ...base, rows: otherRows, measureLabel: 'Any opioid (T40.0-T40.4, T40.6)' };
+  return { base, other };
+}
+
 /**
  * recolourCountyMap against countyMap: each case draws a map from one input, recolours it to
  * another and draws the other afresh; the two must be the same HTML. Then inputs it must refuse
  * (another layout), leaving the figure as it was.
  */
 export function recolourCases(topology: Topology): { cases: { name: string; recoloured: string; fresh: string; before: string }[]; refused: { name: string; result: boolean; unchanged: boolean }[] } {
-  const geography = midAtlantic(topology);
-  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
-  const other: CountyMapInput = { ...base, rows: otherRows, measureLabel: 'Any opioid (T40.0-T40.4, T40.6)' };
+  const { base, other } = twoMeasures(topology);
   const pairs: [string, CountyMapInput, CountyMapInput][] = [
     ['another measure', base, other],
     ['count to rate', base, { ...base, value: 'rate' }],
@@ -304,9 +310,7 @@ export function recolourCases(topology: Topology): { cases: { name: string; reco
  * recoloured (once or twice) before its paths came. A second addCountyPaths does nothing.
  */
 export function laterPathCases(topology: Topology): { name: string; pendingBefore: boolean; pathsBefore: number; added: boolean; addedAgain: boolean; later: string; fresh: string }[] {
-  const geography = midAtlantic(topology);
-  const base: CountyMapInput = { geography, rows: countyRows, value: 'count', adjusted: false, noun: 'Deaths', measureLabel: 'All drug overdose deaths', periodLabel: 'Jan 2024 – May 2024', width: 640, focus: null, selected: null, id: 'test-map' };
-  const other: CountyMapInput = { ...base, rows: otherRows, measureLabel: 'Any opioid (T40.0-T40.4, T40.6)' };
+  const { base, other } = twoMeasures(topology);
   const cases: [string, CountyMapInput, CountyMapInput[]][] = [
     ['drawn, then its paths', base, []],
     ['recoloured to another measure before its paths', base, [other]],

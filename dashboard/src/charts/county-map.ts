@@ -367,7 +367,7 @@ export function countyMap(input: CountyMapInput, options: { countyPathsLater?: b
     ariaDescription: v.ariaDescription,
     marks: [
       hatchDefs(v.hatch),
-      countyLayer(geography, counties, focus, area, (i) => drawnMaps.get(figure)?.looks[i] ?? looks[i]!, (i) => shown.values.title(shown.values.counties[i]!), layer),
+      countyLayer(geography, counties, focus, area, () => drawnMaps.get(figure)?.looks ?? looks, (i) => shown.values.title(shown.values.counties[i]!), layer),
       Plot.geo(clusterCounties, { stroke: '#000', strokeWidth: 2.5, fill: '#000', fillOpacity: 0.12, ariaHidden: 'true', className: 'cluster-outline' }),
       centre ? Plot.dot([centre], { ...Plot.centroid(), r: 4, fill: '#000', stroke: 'white', title: () => `Cluster centre: ${v.label(centre.id)}` }) : null,
       Plot.geo(outlined, { stroke: '#1f2328', strokeWidth: 3, ariaHidden: 'true', className: 'selected-outline' }),
@@ -546,8 +546,8 @@ function countyLayer(
   counties: readonly CountyShape[],
   focus: string | null,
   area: MapArea,
-  /** How county i is drawn when its path is made (a recolour before addCountyPaths changes it). */
-  lookOf: (index: number) => CountyLook,
+  /** How the counties are drawn when their paths are made (a recolour before addCountyPaths changes it). */
+  looksNow: () => readonly CountyLook[],
   tooltip: (index: number) => string,
   made: DrawnLayer,
 ): RenderFunction {
@@ -559,12 +559,13 @@ function countyLayer(
     const fills = doc.createElementNS(SVG, 'g');
     fills.setAttribute('aria-hidden', 'true');
     fills.setAttribute('class', 'county-fills');
-    paintFills(fills, counties, counties.map((_, i) => lookOf(i)), area.part);
+    paintFills(fills, counties, looksNow(), area.part);
     g.append(fills);
     made.fills = fills;
     const indices = new Map<EventTarget, number>();
     // The county paths go between the fills and the lines drawn over them.
     const makePaths = (before: Node | null) => {
+      const looks = looksNow();
       const paths = doc.createDocumentFragment();
       counties.forEach((county, i) => {
         const element = doc.createElementNS(SVG, 'path');
@@ -572,7 +573,7 @@ function countyLayer(
         element.setAttribute('fill', 'none');
         element.setAttribute('pointer-events', 'all');
         element.setAttribute('data-fips', county.id);
-        for (const [name, v] of Object.entries(lookOf(i).data)) element.setAttribute(name, v);
+        for (const [name, v] of Object.entries(looks[i]!.data)) element.setAttribute(name, v);
         paths.append(element);
         made.paths.push(element);
         indices.set(element, i);
