@@ -26,7 +26,7 @@ import { openRuntime } from '../pipeline/runtime.ts';
 import { createToken } from '../pipeline/store/tokens.ts';
 import { startServer } from '../server/start.ts';
 import { machineDescription, median } from './machine.ts';
-import { coldPage as openColdPage, launchChromium, markPainted } from './page-marks.ts';
+import { coldPage as openColdPage, launchChromium, markPainted, type PageProbe } from './page-marks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -132,15 +132,12 @@ try {
           new PerformanceObserver((_list, observer) => {
             if (performance.getEntriesByName('vigil:overview-drawn').length > before) {
               observer.disconnect();
-              // To the painted frame after the mark, as page-marks.ts times the first map: a task
-              // queued from the next frame's callbacks runs once that frame is painted (a second
+              // To the painted frame after the mark, as page-marks.ts times the first map (a second
               // frame's callback, as before, came one frame later: up to 17 ms more).
-              requestAnimationFrame(() =>
-                setTimeout(() => {
-                  const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.startTime >= started && new URL(e.name).pathname.startsWith('/api/'));
-                  done({ total: performance.now() - started, answers: Math.max(0, ...asked.map((e) => e.responseEnd - started)) });
-                }),
-              );
+              (globalThis as unknown as PageProbe).__vigilAfterPaint(() => {
+                const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.startTime >= started && new URL(e.name).pathname.startsWith('/api/'));
+                done({ total: performance.now() - started, answers: Math.max(0, ...asked.map((e) => e.responseEnd - started)) });
+              });
             }
           }).observe({ type: 'mark' });
           const element = document.querySelector<HTMLInputElement | HTMLSelectElement>(selector!)!;
