@@ -4,7 +4,7 @@
  * by a fresh coder each run (so no run reuses another's memo): first the coder alone (its memo of
  * fields), then codes and the built-in syndromes together as `vigil code ed` and the recode job
  * do (visit-coding.ts: one memo of visit texts in front of both), then as an ED batch stages them
- * (the same with the staging JSON), and what a memo miss costs (each distinct text coded once).
+ * (the same with the staging rows), and what a memo miss costs (each distinct text coded once).
  * Only coding is timed. Prints visits/second per run, the medians, and peak RSS.
  *
  *   npx tsx bench/code-ed.ts [--visits 1000000] [--runs 3]
@@ -53,7 +53,7 @@ for (const withSyndromes of [false, true]) {
   }
   console.log(`${withSyndromes ? 'coder + 7 built-in syndromes' : 'coder alone'}, median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
 }
-// What an ED batch runs per visit: code, evaluate the syndromes and write the staging JSON, with
+// What an ED batch runs per visit: code, evaluate the syndromes and write the staging CSV row, with
 // the staging memo of coded results by text (pipeline/ingest/ed-staging.ts).
 {
   const rates: number[] = [];
@@ -62,12 +62,13 @@ for (const withSyndromes of [false, true]) {
     const coding = { coder: createEdCoder(tables), syndromes: createSyndromeEngine(), syndromeSet: '' };
     const started = performance.now();
     let rows = 0;
-    for (let i = 0; i < results.length; i += 2048) rows += stageEdResults(results.slice(i, i + 2048), coding).rows.length;
+    const staging = `run ${run}`;
+    for (let i = 0; i < results.length; i += 2048) rows += stageEdResults(results.slice(i, i + 2048), coding, { staging, firstSeq: i }).valid;
     const seconds = (performance.now() - started) / 1000;
     rates.push(rows / seconds);
     console.log(`as ingest stages them run ${run}: ${rows.toLocaleString('en-US')} visits in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')}/s`);
   }
-  console.log(`as ingest stages them (coder + syndromes + staging JSON, memo by text), median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
+  console.log(`as ingest stages them (coder + syndromes + staging rows, memo by text), median of ${runs}: ${Math.round(median(rates)).toLocaleString('en-US')} visits/s on one core`);
 }
 // What a visit memo miss costs: each distinct text (complaint, note, codes, age band) coded once,
 // by the coder (its own field and sentence memos on) and the engine without a memo.

@@ -68,11 +68,18 @@ describe('coding a visit with its syndromes, remembered by its text', () => {
       return JSON.stringify(toEdContractJson(coded, syndromes));
     });
     expect(remembered).toEqual(expected);
-    // Staging remembers the finished JSON the same way: the same answers, each with its own id.
+    // Staging remembers the coded JSON the same way: each visit's row names the same answer.
     const coding = { coder: createEdCoder(tables), syndromes: createSyndromeEngine(), syndromeSet: '' };
-    const staged = stageEdResults(visits.map((record, i) => ({ ok: true as const, line: i + 2, record })), coding).rows.map(([, , json]) => {
-      const { drug_classes: _, ...contract } = JSON.parse(json) as Record<string, unknown>;
-      return JSON.stringify(contract);
+    const chunk = stageEdResults(visits.map((record, i) => ({ ok: true as const, line: i + 2, record })), coding, { staging: 'test', firstSeq: 0 });
+    const codedById = new Map(chunk.coded);
+    expect(chunk.coded.length).toBe(codedById.size); // each coded result given once
+    expect(chunk.coded.length).toBeLessThan(visits.length);
+    const rows = chunk.visitRows.trimEnd().split('\n');
+    expect(rows).toHaveLength(visits.length);
+    const staged = rows.map((row, i) => {
+      const [, , codedId] = row.split(',');
+      const { drug_classes: _, ...contract } = JSON.parse(codedById.get(Number(codedId))!) as Record<string, unknown>;
+      return JSON.stringify({ visit_id: visits[i]!.visitId, ...contract });
     });
     expect(staged).toEqual(expected);
   });

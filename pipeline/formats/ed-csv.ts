@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { ED_VISIT_COLUMNS, type EdVisit, type EdVisitRow } from '../records/ed-visit.ts';
 import { type FieldError, validateEdVisitRow } from '../records/ed-visit-schema.ts';
 import { FileFormatError } from './certificate-csv.ts';
-import { CsvSyntaxError, readCsv } from './csv.ts';
+import { CsvParser, CsvSyntaxError, readCsv } from './csv.ts';
 
 /** One ED CSV or NDJSON record: a visit, or where it is and what is wrong with it. */
 export type EdReadResult =
@@ -15,7 +15,7 @@ export type EdReadResult =
   | { ok: false; line: number; recordId: string | null; errors: FieldError[] };
 
 /** Column positions in ED_VISIT_COLUMNS order (the order the row literal below relies on); fails naming every column that is missing. */
-function columnPositions(header: string[]): number[] {
+export function edColumnPositions(header: readonly string[]): number[] {
   const normalised = header.map((name) => name.trim().toLowerCase());
   const positions = ED_VISIT_COLUMNS.map((column) => normalised.indexOf(column));
   const missing = ED_VISIT_COLUMNS.filter((_, i) => positions[i]! < 0);
@@ -34,6 +34,33 @@ export function edRowResult(line: number, row: EdVisitRow, extraErrors: FieldErr
   return { ok: false, line, recordId: row.visit_id?.trim() || null, errors };
 }
 
+/** The result of one data record, given the header's column positions (edColumnPositions) and length. */
+export function edRecordResult(line: number, fields: readonly string[], positions: readonly number[], headerLength: number): EdReadResult {
+  const p = positions;
+  const row: EdVisitRow = {
+    visit_id: fields[p[0]!] ?? '',
+    facility_id: fields[p[1]!] ?? '',
+    visit_datetime: fields[p[2]!] ?? '',
+    age: fields[p[3]!] ?? '',
+    sex: fields[p[4]!] ?? '',
+    patient_county_fips: fields[p[5]!] ?? '',
+    chief_complaint: fields[p[6]!] ?? '',
+    triage_note: fields[p[7]!] ?? '',
+    discharge_diagnoses: fields[p[8]!] ?? '',
+  };
+  const short: FieldError[] = fields.length < headerLength ? [{ field: '', message: `has ${fields.length} fields, the header has ${headerLength}` }] : [];
+  return edRowResult(line, row, short);
+}
+
+/**
+ * Validates a chunk of whole data records cut from an ED CSV file (csv-chunks.ts), starting at
+ * `firstLine`: what a coding worker reads. A CsvSyntaxError says the chunk's quoting is broken.
+ */
+export function edCsvTextResults(text: string, firstLine: number, positions: readonly number[], headerLength: number): EdReadResult[] {
+  const parser = new CsvParser(firstLine);
+  return parser.end(parser.push(text)).map(({ line, fields }) => edRecordResult(line, fields, positions, headerLength));
+}
+
 /** Reads and validates an ED CSV file, columns in any order (extra ones ignored). */
 export async function* readEdCsv(input: Readable): AsyncGenerator<EdReadResult[]> {
   let positions: number[] | null = null;
@@ -43,25 +70,11 @@ export async function* readEdCsv(input: Readable): AsyncGenerator<EdReadResult[]
       const results: EdReadResult[] = [];
       for (const { line, fields } of records) {
         if (positions === null) {
-          positions = columnPositions(fields);
+          positions = edColumnPositions(fields);
           headerLength = fields.length;
           continue;
         }
-        const p = positions;
-        const row: EdVisitRow = {
-          visit_id: fields[p[0]!] ?? '',
-          facility_id: fields[p[1]!] ?? '',
-          visit_datetime: fields[p[2]!] ?? '',
-          age: fields[p[3]!] ?? '',
-          sex: fields[p[4]!] ?? '',
-          patient_county_fips: fields[p[5]!] ?? '',
-          chief_complaint: fields[p[6]!] ?? '',
-          triage_note: fields[p[7]!] ?? '',
-          discharge_diagnoses: fields[p[8]!] ?? '',
-        };
-        const short: FieldError[] =
-          fields.length < headerLength ? [{ field: '', message: `has ${fields.length} fields, the header has ${headerLength}` }] : [];
-        results.push(edRowResult(line, row, short));
+        results.push(edRecordResult(line, fields, positions, headerLength));
       }
       if (results.length > 0) yield results;
     }

@@ -1,12 +1,13 @@
 /**
- * Worker threads that validate and code certificate batches, so ingest uses every core: the main
- * thread reads the file and appends, the workers do the text work. Batches come back in any
+ * Worker threads that validate and code certificate batches and chunks of ED CSV, so ingest uses
+ * every core: the main thread reads the file and stages what comes back, the workers do the text work. Batches come back in any
  * order; the loader orders by line, so order does not matter. Every batch names the coding to
  * use (the approved terms travel with it: they are few), so workers follow lexicon approvals.
  */
 import { Worker } from 'node:worker_threads';
 import type { OverlayTerm } from '../coding/lexicon/overlay.ts';
 import type { StageRequest, StagedBatch } from './staging-rows.ts';
+import type { EdCsvTextRequest, PortableEdCoding, StagedEdChunk } from './ed-staging.ts';
 
 /** What a worker builds its coder from: the versions to stamp and the approved terms over the committed lexicon. */
 export interface WorkerCoding {
@@ -16,7 +17,7 @@ export interface WorkerCoding {
 }
 
 interface PendingBatch {
-  resolve: (batch: StagedBatch) => void;
+  resolve: (batch: never) => void;
   reject: (error: Error) => void;
 }
 
@@ -34,12 +35,12 @@ export class CodingPool {
   constructor(size: number) {
     const script = new URL('./coding-worker-bootstrap.mjs', import.meta.url);
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(script);
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
       const ready = new Promise<{ coderVersion: string; lexiconVersion: string }>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
       });
-      worker.on('message', (message: { id?: number; batch?: StagedBatch; error?: string }) => {
+      worker.on('message', (message: { id?: number; batch?: never; error?: string }) => {
         if (message.id === undefined) return;
         const waiting = this.pending.get(message.id);
         if (!waiting) return;
@@ -70,15 +71,24 @@ export class CodingPool {
     return (await Promise.all(this.workers.map((w) => w.ready)))[0]!;
   }
 
-  /** Parses (for CSV text), validates and codes one batch on the least busy worker, with `coding`. */
-  async stage(request: StageRequest, coding: WorkerCoding): Promise<StagedBatch> {
+  /** Parses (for CSV text), validates and codes one batch of certificates on the least busy worker, with `coding`. */
+  stage(request: StageRequest, coding: WorkerCoding): Promise<StagedBatch> {
+    return this.post<StagedBatch>({ request, coding });
+  }
+
+  /** Parses, validates and codes a chunk of ED CSV text on the least busy worker, with the batch's ED coding. */
+  stageEd(request: EdCsvTextRequest, coding: PortableEdCoding): Promise<StagedEdChunk> {
+    return this.post<StagedEdChunk>({ request, edCoding: coding });
+  }
+
+  private async post<T>(message: object): Promise<T> {
     const target = this.workers.reduce((best, w) => (w.inFlight < best.inFlight ? w : best));
     if (target.inFlight++ === 0) target.worker.ref(); // busy: keep the process alive for the answer
     await target.ready;
     const id = this.nextId++;
-    return new Promise<StagedBatch>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ id, request, coding });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (batch: never) => void, reject });
+      target.worker.postMessage({ id, ...message });
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * A coding worker thread: parses, validates and codes chunks of certificate CSV text (or batches
- * of already mapped rows) and sends back the staging rows. Each worker reads the committed
+ * of already mapped rows), and chunks of ED CSV text (ed-worker-coding.ts builds their coding),
+ * and sends back the staging rows. Each worker reads the committed
  * lexicon once and builds the coder of the lexicon version every chunk names (committed lexicon
  * plus the approved terms the chunk carries). Around an approval two batches of different
  * versions may interleave their chunks on one worker, and a rebuild is ~0.6 s: so a worker keeps
@@ -13,6 +14,8 @@ import { loadLexicon } from '../coding/lexicon/lexicon.ts';
 import { withOverlay } from '../coding/lexicon/overlay.ts';
 import type { WorkerCoding } from './coding-pool.ts';
 import { stageCsvText, stageRecords, type StageRequest } from './staging-rows.ts';
+import { stageEdCsvText, type EdCsvTextRequest, type PortableEdCoding } from './ed-staging.ts';
+import { edCodingFor } from './ed-worker-coding.ts';
 
 const KEPT_CODERS = 2;
 const IDLE_MS = 30_000;
@@ -50,12 +53,18 @@ setInterval(dropIdleCoders, IDLE_MS).unref();
 // Built before the worker says it is ready: most batches code with the committed lexicon.
 const committed = coderFor({ coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: base.version, terms: [] });
 parentPort!.postMessage({ ready: true, coderVersion: committed.coderVersion, lexiconVersion: committed.lexiconVersion });
-parentPort!.on('message', (message: { id: number; request: StageRequest; coding: WorkerCoding }) => {
+type Message = { id: number; request: StageRequest; coding: WorkerCoding } | { id: number; request: EdCsvTextRequest; edCoding: PortableEdCoding };
+
+function stage(message: Message) {
+  if ('edCoding' in message) return stageEdCsvText(message.request, edCodingFor(message.edCoding));
+  const { request } = message;
+  const coder = coderFor(message.coding);
+  return request.kind === 'records' ? stageRecords(request.records, coder, request.jurisdiction) : stageCsvText(request, coder);
+}
+
+parentPort!.on('message', (message: Message) => {
   try {
-    const { request } = message;
-    const coder = coderFor(message.coding);
-    const batch = request.kind === 'records' ? stageRecords(request.records, coder, request.jurisdiction) : stageCsvText(request, coder);
-    parentPort!.postMessage({ id: message.id, batch });
+    parentPort!.postMessage({ id: message.id, batch: stage(message) });
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }

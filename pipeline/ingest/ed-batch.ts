@@ -1,24 +1,32 @@
 /**
  * ED visit batches (ED CSV, ED NDJSON, HL7 v2 ADT) through the same batch runner as certificates:
- * read, validate, code, evaluate syndromes, stage with the Appender, then one transaction
- * (commit_ed_visits.sql) that versions visits by (facility_id, visit_id). Every visit is coded on
- * this thread with the coding the batch started with; its coder and lexicon version (the ED
- * overlay version when approved terms reach ED) are recorded on each coding.
+ * read, validate, code, evaluate syndromes, stage (the visits as a typed CSV file that DuckDB
+ * reads, staging-csv.ts; each distinct coded result once, with the Appender), then one transaction
+ * (commit_ed_visits.sql) that versions visits by (facility_id, visit_id). Every visit is coded
+ * with the coding the batch started with; its coder and lexicon version (the ED overlay version
+ * when approved terms reach ED) are recorded on each coding.
  */
 import fs from 'node:fs';
-import { INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { FileFormatError } from '../formats/certificate-csv.ts';
+import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
+import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
+import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
 import { readEdFeed, type EdFormat } from '../formats/ed-feed.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
-import type { BatchPlan, IncomingBatch, StagedCounts } from './batch-runner.ts';
+import type { BatchPlan, IncomingBatch, IngestContext, StagedCounts } from './batch-runner.ts';
+import type { CodingPool } from './coding-pool.ts';
 import { batchEdCoding } from './ed-coding.ts';
-import { stageEdResults, type EdCoding } from './ed-staging.ts';
+import { STAGED_VISIT_COLUMNS, stageEdResults, type EdCoding, type StagedEdChunk } from './ed-staging.ts';
+import { loadStagingFile, readStagingCsv, stagingFileFor, type StagingCsvFile } from './staging-csv.ts';
 
 const loaderSql = readSqlFiles('loader');
-const STAGING_TYPES = [INTEGER, INTEGER, VARCHAR, VARCHAR];
+const LOAD_VISITS = loaderSql.get('load_ed_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_VISIT_COLUMNS));
+const CODED_TYPES = [BIGINT, VARCHAR];
 const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
-export function edPlan(coding: () => EdCoding, format: EdFormat): BatchPlan {
+export function edPlan(context: Pick<IngestContext, 'db' | 'pool'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
   // One coding for the whole batch, even if definitions change or a term is approved while it
   // loads: asked for when the batch starts (the approved terms are read then), recorded at commit.
   let used: EdCoding | null = null;
@@ -26,10 +34,10 @@ export function edPlan(coding: () => EdCoding, format: EdFormat): BatchPlan {
     kind: 'ed',
     format,
     stage: async (connection, batch) => {
-      used = await batchEdCoding(connection, coding());
-      return stageEdFile(connection, batch, format, used);
+      used = await batchEdCoding(connection, context.edCoding());
+      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null);
     },
-    commit: async (connection, batch) => {
+    commit: async (connection, batch, log) => {
       const c = used!;
       await runScript(connection, loaderSql.get('commit_ed_visits')!, {
         batch_id: batch.batchId,
@@ -37,34 +45,145 @@ export function edPlan(coding: () => EdCoding, format: EdFormat): BatchPlan {
         coder: c.coder.coderVersion,
         lexicon_version: c.coder.lexiconVersion,
         syndrome_set: c.syndromeSet,
-      });
+      }, (statement, ms) => log.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'commit statement'));
       const counted = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM versioned_ed_visits');
       return Number(counted.getRowObjects()[0]!.n);
     },
   };
 }
 
-async function stageEdFile(connection: DuckDBConnection, batch: IncomingBatch, format: EdFormat, coding: EdCoding): Promise<StagedCounts> {
-  await runScript(connection, loaderSql.get('create_ed_staging')!);
-  const records = await ChunkAppender.create(connection, 'staging_ed_visits', STAGING_TYPES);
-  const errors = await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES);
+/** Where a batch's staged chunks go: visit rows to the staging file, coded results and errors to their tables. */
+class EdStagingSink {
+  valid = 0;
+  rejected = 0;
+
+  private constructor(
+    private readonly visits: StagingCsvFile,
+    private readonly coded: ChunkAppender,
+    private readonly errors: ChunkAppender,
+  ) {}
+
+  static async open(connection: DuckDBConnection, visits: StagingCsvFile): Promise<EdStagingSink> {
+    await runScript(connection, loaderSql.get('create_ed_staging')!);
+    return new EdStagingSink(visits, await ChunkAppender.create(connection, 'staging_ed_coded', CODED_TYPES), await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES));
+  }
+
+  add(chunk: StagedEdChunk): void {
+    this.visits.write(chunk.visitRows);
+    for (const [id, json] of chunk.coded) this.coded.add([BigInt(id), json]);
+    for (const error of chunk.errors) this.errors.add(error);
+    this.valid += chunk.valid;
+    this.rejected += chunk.rejected;
+  }
+
+  /** Closes the appenders, then has DuckDB read the staging file into staging_ed_visits (and deletes it). */
+  async finish(connection: DuckDBConnection): Promise<StagedCounts> {
+    this.close();
+    await loadStagingFile(connection, this.visits, LOAD_VISITS);
+    return { recordsRead: this.valid + this.rejected, recordsValid: this.valid, recordsRejected: this.rejected };
+  }
+
+  /** Closes the appenders and the staging file (kept for `finish` to read). */
+  close(): void {
+    this.coded.close();
+    this.errors.close();
+    this.visits.close();
+  }
+
+  /** Closes everything and deletes the staging file: the batch failed. */
+  discard(): void {
+    this.close();
+    this.visits.remove();
+  }
+}
+
+async function stageEdFile(
+  connection: DuckDBConnection,
+  file: StagingCsvFile,
+  batch: IncomingBatch,
+  format: EdFormat,
+  coding: EdCoding,
+  pool: CodingPool | null,
+): Promise<StagedCounts> {
+  const sink = await EdStagingSink.open(connection, file);
+  // Names this staging, so each coded result is given to it once (ed-staging.ts).
+  const staging = `${batch.batchId}:${process.hrtime.bigint()}`;
   const input = fs.createReadStream(batch.raw.path);
-  let seq = 0;
-  let valid = 0;
-  let rejected = 0;
+  const progress = () => batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
   try {
-    for await (const results of readEdFeed(input, format)) {
-      const staged = stageEdResults(results, coding, batch.jurisdiction);
-      for (const row of staged.rows) records.add([seq++, ...row]);
-      for (const error of staged.errors) errors.add(error);
-      valid += staged.rows.length;
-      rejected += staged.rejected;
-      batch.onProgress?.(valid + rejected, input.bytesRead);
+    if (format === 'ed-csv' && pool && coding.portable) {
+      await stageInWorkers(input, pool, coding, { staging, jurisdiction: batch.jurisdiction }, (chunk) => {
+        sink.add(chunk);
+        progress();
+      });
+    } else {
+      for await (const results of readEdFeed(input, format)) {
+        sink.add(stageEdResults(results, coding, { staging, firstSeq: sink.valid, jurisdiction: batch.jurisdiction }));
+        progress();
+      }
     }
+  } catch (error) {
+    sink.discard();
+    throw error;
   } finally {
     input.destroy();
-    records.close();
-    errors.close();
   }
-  return { recordsRead: valid + rejected, recordsValid: valid, recordsRejected: rejected };
+  return sink.finish(connection);
+}
+
+/** Chunks of a file's records apart: a chunk holds at most ~1 MiB of text, so far fewer records than this. */
+const SEQ_PER_CHUNK = 2 ** 24;
+
+/**
+ * ED CSV through the coding workers, as certificates (certificate-batch.ts): the main thread cuts
+ * the file into chunks of whole records and stages what comes back, in file order; each worker
+ * parses, validates and codes its chunk with the batch's coding, rebuilt from its portable form.
+ * Visits are numbered by chunk (SEQ_PER_CHUNK apart), so file order holds without counting first.
+ */
+async function stageInWorkers(
+  input: fs.ReadStream,
+  pool: CodingPool,
+  coding: EdCoding,
+  options: { staging: string; jurisdiction: string | null },
+  accept: (chunk: StagedEdChunk) => void,
+): Promise<void> {
+  const portable = coding.portable!;
+  const inFlight: Promise<StagedEdChunk>[] = [];
+  let header: { positions: number[]; headerLength: number } | null = null;
+  let chunkIndex = 0;
+  const take = (chunk: StagedEdChunk) => {
+    if (chunk.syntaxError) throw new FileFormatError(chunk.syntaxError.message, chunk.syntaxError.line);
+    accept(chunk);
+  };
+  try {
+    for await (const chunk of readCsvTextChunks(input)) {
+      const request = { kind: 'ed-csv-text' as const, ...chunk, ...options, firstSeq: ++chunkIndex * SEQ_PER_CHUNK };
+      if (header === null) {
+        // The header chunk: normally the header record alone (more only in a file without LF breaks).
+        const parser = new CsvParser(chunk.firstLine);
+        let records;
+        try {
+          records = parser.end(parser.push(chunk.text));
+        } catch (error) {
+          if (error instanceof CsvSyntaxError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
+          throw error;
+        }
+        const [first, ...rest] = records;
+        header = { positions: edColumnPositions(first!.fields), headerLength: first!.fields.length };
+        const h = header;
+        if (rest.length > 0) take(stageEdResults(rest.map((r) => edRecordResult(r.line, r.fields, h.positions, h.headerLength)), coding, request));
+        continue;
+      }
+      inFlight.push(pool.stageEd({ ...request, ...header }, portable));
+      if (inFlight.length >= pool.size * 3) take(await inFlight.shift()!);
+    }
+    while (inFlight.length > 0) take(await inFlight.shift()!);
+  } catch (error) {
+    if (error instanceof UnclosedQuoteError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
+    throw error;
+  } finally {
+    // A failure part-way must not leave rejected promises unobserved.
+    await Promise.allSettled(inFlight);
+  }
+  if (header === null) throw new FileFormatError('the file is empty: expected the ED visit header and at least one record');
 }

@@ -21,6 +21,7 @@ import { overlayTerms } from '../review/lexicon-overlay.ts';
 import { ensureBuiltinDefinitions, listDefinitions, syndromeSetLabel } from '../store/syndrome-definitions.ts';
 import { QueryCatalog } from '../store/sql-files.ts';
 import type { EdCoding } from './ed-staging.ts';
+import type { SyndromeDefinition } from '../coding/ed/syndromes/definition.ts';
 
 const queries = new QueryCatalog();
 
@@ -42,7 +43,7 @@ const sources = new WeakMap<EdCoding, EdCodingSource>();
 
 export class EdCodingSource {
   private base: EdTables | null = null;
-  private engine: { syndromes: EdCoding['syndromes']; syndromeSet: string } | null = null;
+  private engine: { syndromes: EdCoding['syndromes']; syndromeSet: string; definitions: readonly SyndromeDefinition[] } | null = null;
   /** The approved terms as last read, and a key over them (equal terms, equal key). */
   private terms: readonly OverlayTerm[] = [];
   private termsKey = '';
@@ -62,7 +63,7 @@ export class EdCodingSource {
   /** Rebuilds the engine from the database's active definitions (after a change), and reads the approved terms. */
   async reload(connection: DuckDBConnection): Promise<void> {
     const definitions = (await listDefinitions(connection)).filter((d) => d.active);
-    this.engine = { syndromes: createSyndromeEngine(definitions), syndromeSet: syndromeSetLabel(definitions) };
+    this.engine = { syndromes: createSyndromeEngine(definitions), syndromeSet: syndromeSetLabel(definitions), definitions };
     this.setTerms(await approvedTerms(connection));
   }
 
@@ -80,7 +81,9 @@ export class EdCodingSource {
     if (this.engine === null) throw new Error('EdCodingSource used before open()');
     const overlay = this.currentOverlay();
     if (this.coder?.lexiconVersion !== overlay.version) this.coder = createEdCoder(overlay.tables);
-    const coding: EdCoding = { coder: this.coder, ...this.engine };
+    const { syndromes, syndromeSet, definitions } = this.engine;
+    const portable = { coderVersion: this.coder.coderVersion, lexiconVersion: this.coder.lexiconVersion, terms: this.terms, definitions, syndromeSet };
+    const coding: EdCoding = { coder: this.coder, syndromes, syndromeSet, portable };
     sources.set(coding, this);
     return coding;
   }

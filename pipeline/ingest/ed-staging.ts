@@ -1,18 +1,26 @@
 /**
- * What one ED visit becomes for staging_ed_visits: the visit in feed column names and the coded
- * result (the `vigil code ed` contract plus the death-side drug classes). The same code runs for
- * every ED format; no I/O.
+ * What ED visits become for staging: each visit a typed CSV row of staging_ed_visits (the
+ * staging-csv.ts dialect) naming its coded result by id, and each coded result (the `vigil code
+ * ed` contract plus the death-side drug classes) one row of staging_ed_coded, staged once per
+ * batch however many visits share it. The same code runs for every ED format, on the main thread
+ * or in a coding worker; no I/O.
  */
+import { threadId } from 'node:worker_threads';
 import type { EdCoder } from '../coding/ed/index.ts';
 import { toEdContractJson } from '../coding/ed/types.ts';
 import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
 import type { EdFeedResult } from '../formats/ed-feed.ts';
+import { edCsvTextResults } from '../formats/ed-csv.ts';
+import { CsvSyntaxError } from '../formats/csv.ts';
+import type { OverlayTerm } from '../coding/lexicon/overlay.ts';
+import type { SyndromeDefinition } from '../coding/ed/syndromes/definition.ts';
 import type { EdVisitWithHistory } from '../records/ed-visit-schema.ts';
 import { ageBand } from '../coding/ed/poisoning.ts';
 import { codeVisitAfresh, createVisitCoding, type VisitCoding } from '../coding/ed/visit-coding.ts';
 import { VisitTextMemo } from '../coding/ed/visit-memo.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
+import { csvList, csvNumber, csvText } from './staging-csv.ts';
 
 /** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
 export interface EdCoding {
@@ -23,16 +31,60 @@ export interface EdCoding {
   coder: EdCoder;
   syndromes: SyndromeEngine;
   syndromeSet: string;
+  /** What a coding worker rebuilds this coding from; absent for a coding no worker could rebuild (a tool's own coder). */
+  portable?: PortableEdCoding;
 }
 
-/** [line, visit JSON, coded JSON] */
-export type EdStagingRow = [number, string, string];
+/** An ED coding as data: the approved terms over the committed ED tables, and the active definitions, with the versions they must give. */
+export interface PortableEdCoding {
+  coderVersion: string;
+  lexiconVersion: string;
+  terms: readonly OverlayTerm[];
+  definitions: readonly SyndromeDefinition[];
+  syndromeSet: string;
+}
 
-export interface StagedEdBatch {
-  rows: EdStagingRow[];
+/** A chunk of whole records of an ED CSV file (csv-chunks.ts) for a coding worker, with the header's column positions. */
+export interface EdCsvTextRequest {
+  kind: 'ed-csv-text';
+  text: string;
+  firstLine: number;
+  positions: number[];
+  headerLength: number;
+  jurisdiction: string | null;
+  staging: string;
+  firstSeq: number;
+}
+
+/** What a chunk of visits becomes for staging (ed-batch.ts): CSV rows, the coded results they name, the errors. */
+export interface StagedEdChunk {
+  /** Rows of the staging file of staging_ed_visits, in STAGED_VISIT_COLUMNS order (staging-csv.ts dialect). */
+  visitRows: string;
+  /** [coded id, coded JSON] for staging_ed_coded: each coded result the rows name that this staging has not been given yet. */
+  coded: [number, string][];
   errors: ErrorRow[];
+  valid: number;
   rejected: number;
+  /** Set when the chunk's CSV quoting is broken (the whole file is then rejected). */
+  syntaxError?: { line: number; message: string };
 }
+
+/** The columns of a staged visit row, in file order, as read_csv reads them (sql/loader/load_ed_staging.sql). */
+export const STAGED_VISIT_COLUMNS = [
+  ['seq', 'BIGINT'],
+  ['line', 'INTEGER'],
+  ['coded_id', 'BIGINT'],
+  ['visit_id', 'VARCHAR'],
+  ['facility_id', 'VARCHAR'],
+  ['visit_datetime', 'TIMESTAMP'],
+  ['age', 'SMALLINT'],
+  ['sex', 'VARCHAR'],
+  ['patient_county_fips', 'VARCHAR'],
+  ['chief_complaint', 'VARCHAR'],
+  ['triage_note', 'VARCHAR'],
+  ['discharge_diagnoses', 'VARCHAR'],
+  ['chief_complaint_history', 'VARCHAR'],
+] as const;
 
 /** "2024-03-01T14:05" → "2024-03-01 14:05:00", the form DuckDB reads as a TIMESTAMP. */
 function timestampText(value: string): string {
@@ -40,19 +92,14 @@ function timestampText(value: string): string {
   return text.length === 16 ? `${text}:00` : text;
 }
 
-export function visitJson(visit: EdVisitWithHistory): string {
-  return JSON.stringify({
-    visit_id: visit.visitId,
-    facility_id: visit.facilityId,
-    visit_datetime: timestampText(visit.visitDatetime),
-    age: visit.age,
-    sex: visit.sex,
-    patient_county_fips: visit.patientCountyFips,
-    chief_complaint: visit.chiefComplaint,
-    triage_note: visit.triageNote,
-    discharge_diagnoses: visit.dischargeDiagnoses,
-    chief_complaint_history: visit.chiefComplaintHistory ?? null,
-  });
+/** A visit as a staging row (LF-terminated), naming its coded result. */
+export function stagedVisitRow(seq: number, line: number, codedId: number, visit: EdVisitWithHistory): string {
+  const history = visit.chiefComplaintHistory ? csvText(JSON.stringify(visit.chiefComplaintHistory)) : '';
+  return (
+    `${seq},${line},${codedId},${csvText(visit.visitId)},${csvText(visit.facilityId)},${csvText(timestampText(visit.visitDatetime))},` +
+    `${csvNumber(visit.age)},${csvText(visit.sex)},${csvText(visit.patientCountyFips)},${csvText(visit.chiefComplaint)},` +
+    `${csvText(visit.triageNote)},${csvList(visit.dischargeDiagnoses)},${history}\n`
+  );
 }
 
 /** One remembering visit coder per coding (visit-coding.ts), made on first use. */
@@ -67,45 +114,83 @@ export function codeEdVisit(visit: EdVisitWithHistory, coding: EdCoding) {
 }
 
 /**
- * The coded JSON of a visit after its `{"visit_id":"…"` opening, remembered by what the coder and
- * the syndrome engine read (visit-memo.ts): chief complaint, triage note, diagnoses, and whether
- * the patient is under 6. Triage texts recur; the id is the only difference. Its own memo, of the
- * finished JSON, so a visit seen before costs neither coding nor JSON.
+ * A coded result as staged: the `vigil code ed` contract without the visit id, plus the death-side
+ * drug classes, under an id unique in the process (its thread's number in the high bits, so ids
+ * made in coding workers never meet). `stagedIn` is the last staging it was given to.
  */
-const codedMemos = new WeakMap<EdCoding, VisitTextMemo<string>>();
-const MEMO_CAPACITY = 100_000;
+interface StagedCoded {
+  id: number;
+  json: string;
+  stagedIn: string | null;
+}
 
-function codedTail(visit: EdVisitWithHistory, coding: EdCoding): string {
+/**
+ * The coded result of a visit, remembered by what the coder and the syndrome engine read
+ * (visit-memo.ts): chief complaint, triage note, diagnoses, and whether the patient is under 6.
+ * Triage texts recur, so a batch stages each coded result once, and its visits name it by id.
+ */
+const codedMemos = new WeakMap<EdCoding, VisitTextMemo<StagedCoded>>();
+const MEMO_CAPACITY = 100_000;
+const ID_THREAD_FACTOR = 2 ** 40;
+let codedCount = 0;
+
+function stagedCoded(visit: EdVisitWithHistory, coding: EdCoding): StagedCoded {
   let memo = codedMemos.get(coding);
   if (!memo) codedMemos.set(coding, (memo = new VisitTextMemo(MEMO_CAPACITY)));
   return memo.get(visit, ageBand(visit.age), true, (v) => {
     const { coded, syndromes } = codeVisitAfresh(coding.coder, coding.syndromes, v);
-    const contract = toEdContractJson(coded, syndromes);
+    const { visit_id: _id, ...contract } = toEdContractJson(coded, syndromes);
     const json = JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] });
-    return json.slice(`{"visit_id":${JSON.stringify(v.visitId)}`.length);
+    return { id: threadId * ID_THREAD_FACTOR + ++codedCount, json, stagedIn: null };
   });
 }
 
 /**
- * Codes and lays out a chunk of visits. With `jurisdiction`, a visit of another jurisdiction's
- * resident is rejected (ed-jurisdiction.ts): an uploader loads its own jurisdiction's visits only.
+ * Codes and lays out a chunk of visits for the staging named `staging` (one per batch staged:
+ * a coded result is handed to each staging once), numbering valid visits from `firstSeq`. With
+ * `jurisdiction`, a visit of another jurisdiction's resident is rejected (ed-jurisdiction.ts): an
+ * uploader loads its own jurisdiction's visits only.
  */
-export function stageEdResults(results: readonly EdFeedResult[], coding: EdCoding, jurisdiction: string | null = null): StagedEdBatch {
-  const batch: StagedEdBatch = { rows: [], errors: [], rejected: 0 };
+export function stageEdResults(
+  results: readonly EdFeedResult[],
+  coding: EdCoding,
+  options: { staging: string; firstSeq: number; jurisdiction?: string | null },
+): StagedEdChunk {
+  const { staging, jurisdiction = null } = options;
+  const chunk: StagedEdChunk = { visitRows: '', coded: [], errors: [], valid: 0, rejected: 0 };
+  let seq = options.firstSeq;
   for (const result of results) {
     const line = result.line ?? ('message' in result ? result.message : 0);
     if (!result.ok) {
-      batch.rejected++;
-      for (const error of result.errors) batch.errors.push([line, result.recordId, error.field || null, error.message]);
+      chunk.rejected++;
+      for (const error of result.errors) chunk.errors.push([line, result.recordId, error.field || null, error.message]);
       continue;
     }
     const problem = jurisdiction === null ? null : edJurisdictionProblem(result.record.patientCountyFips, jurisdiction);
     if (problem !== null) {
-      batch.rejected++;
-      batch.errors.push([line, result.record.visitId, 'patient_county_fips', problem]);
+      chunk.rejected++;
+      chunk.errors.push([line, result.record.visitId, 'patient_county_fips', problem]);
       continue;
     }
-    batch.rows.push([line, visitJson(result.record), `{"visit_id":${JSON.stringify(result.record.visitId)}${codedTail(result.record, coding)}`]);
+    const coded = stagedCoded(result.record, coding);
+    if (coded.stagedIn !== staging) {
+      coded.stagedIn = staging;
+      chunk.coded.push([coded.id, coded.json]);
+    }
+    chunk.visitRows += stagedVisitRow(seq++, line, coded.id, result.record);
+    chunk.valid++;
   }
-  return batch;
+  return chunk;
+}
+
+/** Parses, validates, codes and lays out a chunk of ED CSV text (what a coding worker does with it). */
+export function stageEdCsvText(request: EdCsvTextRequest, coding: EdCoding): StagedEdChunk {
+  let results;
+  try {
+    results = edCsvTextResults(request.text, request.firstLine, request.positions, request.headerLength);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    return { visitRows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+  }
+  return stageEdResults(results, coding, request);
 }

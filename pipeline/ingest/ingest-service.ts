@@ -13,6 +13,7 @@ import { detectFormat } from '../formats/detect-format.ts';
 import { readFileHead } from '../formats/file-head.ts';
 import { edPlan } from './ed-batch.ts';
 import type { BatchReport } from './batch-report.ts';
+import { clearStagingDirectory } from './staging-csv.ts';
 import { adoptRawFile, newBatchId, sha256Of, storeRawFile, storeRawStream, type StoredRawFile } from './raw-files.ts';
 
 export interface IngestRequest {
@@ -125,6 +126,8 @@ export class IngestService {
    * whose raw file is gone is marked failed.
    */
   async resumeInterrupted(): Promise<BatchReport[]> {
+    // Staging files of a batch cut off are partial; each batch writes its own again.
+    clearStagingDirectory(this.context.db.path);
     const reports: BatchReport[] = [];
     for (const interrupted of await findInterruptedBatches(this.context.db.connection)) {
       const plan = this.planFor(interrupted.format);
@@ -160,7 +163,7 @@ export class IngestService {
   private planFor(format: string): BatchPlan | null {
     if (format === 'certificate-csv') return certificateCsvPlan(this.context);
     if (format === 'ije' || format === 'vrdr') return deathRecordPlan(this.context, format);
-    if ((format === 'ed-csv' || format === 'ed-ndjson' || format === 'hl7') && this.context.edCoding) return edPlan(this.context.edCoding, format);
+    if ((format === 'ed-csv' || format === 'ed-ndjson' || format === 'hl7') && this.context.edCoding) return edPlan({ db: this.context.db, pool: this.context.pool, edCoding: this.context.edCoding }, format);
     return null;
   }
 

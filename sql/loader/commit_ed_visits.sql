@@ -1,24 +1,21 @@
 -- Moves a staged ED batch into the permanent tables. Runs inside the batch's one transaction.
 -- Parameters: $batch_id, $loaded_at, $coder, $lexicon_version, $syndrome_set.
 -- Identity is (facility_id, visit_id); a changed visit is a new version, an identical one changes nothing.
-CREATE OR REPLACE TEMP TABLE staged_ed_visits AS
-SELECT seq, line, content_hash, unnest(v), unnest(coded)
+-- Each coded result once (a worker and the main thread may both have sent one), unpacked.
+CREATE OR REPLACE TEMP TABLE staged_ed_coded AS
+SELECT coded_id, unnest(c)
 FROM (
-SELECT seq, line, hash(visit) AS content_hash,
-  from_json(visit, '{
-    "visit_id": "VARCHAR", "facility_id": "VARCHAR", "visit_datetime": "TIMESTAMP", "age": "SMALLINT",
-    "sex": "VARCHAR", "patient_county_fips": "VARCHAR", "chief_complaint": "VARCHAR", "triage_note": "VARCHAR",
-    "discharge_diagnoses": ["VARCHAR"], "chief_complaint_history": "JSON"}') AS v,
-  from_json(coded, '{
+SELECT coded_id, from_json(any_value(coded), '{
     "codes": ["VARCHAR"], "drugs": "JSON", "drug_classes": ["VARCHAR"], "syndromes": ["VARCHAR"],
-    "negated": ["VARCHAR"], "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}}') AS coded
-FROM staging_ed_visits
+    "negated": ["VARCHAR"], "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}}') AS c
+FROM staging_ed_coded
+GROUP BY coded_id
 );
 
 CREATE OR REPLACE TEMP TABLE incoming_ed_visits AS
 SELECT s.seq, s.facility_id, s.visit_id, s.content_hash, cur.version AS current_version,
   coalesce(lag(s.content_hash) OVER (PARTITION BY s.facility_id, s.visit_id ORDER BY s.seq), cur.content_hash) AS preceding_hash
-FROM staged_ed_visits s
+FROM staging_ed_visits s
 LEFT JOIN ed_visits cur ON cur.is_current AND cur.facility_id = s.facility_id AND cur.visit_id = s.visit_id;
 
 CREATE OR REPLACE TEMP TABLE drawn_ed_visits AS
@@ -45,12 +42,13 @@ INSERT INTO ed_visits (record_id, facility_id, visit_id, version, is_current, co
 SELECT v.record_id, v.facility_id, v.visit_id, v.version, v.is_latest, v.content_hash, $batch_id, s.line, $loaded_at,
   s.visit_datetime, s.age, s.sex, s.patient_county_fips, s.chief_complaint, s.triage_note, s.discharge_diagnoses, s.chief_complaint_history
 FROM versioned_ed_visits v
-JOIN staged_ed_visits s ON s.seq = v.seq;
+JOIN staging_ed_visits s ON s.seq = v.seq;
 
 INSERT INTO coded_ed_visits
 SELECT v.record_id, $coder, $lexicon_version, $syndrome_set, $loaded_at, true,
-  s.codes, s.drugs, s.drug_classes, s.syndromes, s.negated, s.intent, s.review.required, s.review.reasons
+  c.codes, c.drugs, c.drug_classes, c.syndromes, c.negated, c.intent, c.review.required, c.review.reasons
 FROM versioned_ed_visits v
-JOIN staged_ed_visits s ON s.seq = v.seq;
+JOIN staging_ed_visits s ON s.seq = v.seq
+JOIN staged_ed_coded c ON c.coded_id = s.coded_id;
 
 INSERT INTO batch_errors SELECT $batch_id, line, record_id, field, message FROM staging_errors;

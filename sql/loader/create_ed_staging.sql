@@ -1,13 +1,30 @@
--- Per-batch staging of ED visits, filled by the Appender before the batch's transaction opens.
--- Temporary: a crash leaves nothing behind. As for certificates, each record is two JSON texts
--- unpacked by DuckDB in the commit; seq is its order in the batch, line where it is in the file.
---   visit   the visit in ED feed column names (FORMATS.md), diagnoses as a list, plus history
---   coded   the `vigil code ed` NDJSON contract plus drug_classes
+-- Per-batch staging of ED visits, filled before the batch's transaction opens. Temporary: a crash
+-- leaves nothing behind. seq is a visit's order in the batch (unique), line where it is in the file.
+--   staging_ed_visits  the visit, typed, read from the batch's staging CSV (load_ed_staging.sql),
+--                      with its content hash and the id of its coded result
+--   staging_ed_coded   each coded result the batch's visits name: the `vigil code ed` NDJSON
+--                      contract without the visit id, plus drug_classes (Appender). A coding
+--                      worker and the main thread may each send the same id: equal ids, equal JSON.
 CREATE OR REPLACE TEMP TABLE staging_ed_visits (
-  seq    INTEGER NOT NULL,
-  line   INTEGER NOT NULL,
-  visit  VARCHAR NOT NULL,
-  coded  VARCHAR NOT NULL
+  seq                      BIGINT NOT NULL,
+  line                     INTEGER NOT NULL,
+  coded_id                 BIGINT NOT NULL,
+  visit_id                 VARCHAR NOT NULL,
+  facility_id              VARCHAR NOT NULL,
+  visit_datetime           TIMESTAMP NOT NULL,
+  age                      SMALLINT,
+  sex                      VARCHAR,
+  patient_county_fips      VARCHAR,
+  chief_complaint          VARCHAR,
+  triage_note              VARCHAR,
+  discharge_diagnoses      VARCHAR[] NOT NULL,
+  chief_complaint_history  JSON,
+  content_hash             UBIGINT NOT NULL
+);
+
+CREATE OR REPLACE TEMP TABLE staging_ed_coded (
+  coded_id  BIGINT NOT NULL,
+  coded     VARCHAR NOT NULL
 );
 
 CREATE OR REPLACE TEMP TABLE staging_errors (
