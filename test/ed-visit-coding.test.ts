@@ -74,7 +74,7 @@ describe('coding a visit with its syndromes, remembered by its text', () => {
     const codedById = new Map(chunk.coded);
     expect(chunk.coded.length).toBe(codedById.size); // each coded result given once
     expect(chunk.coded.length).toBeLessThan(visits.length);
-    const rows = chunk.visitRows.trimEnd().split('\n');
+    const rows = chunk.rows.trimEnd().split('\n');
     expect(rows).toHaveLength(visits.length);
     const staged = rows.map((row, i) => {
       const [, , codedId] = row.split(',');

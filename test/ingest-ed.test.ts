@@ -67,6 +67,9 @@ describe('ED batches', () => {
     const history = await rows(`SELECT visit_id, CAST(chief_complaint_history AS VARCHAR) AS h FROM ed_visits WHERE chief_complaint_history IS NOT NULL ORDER BY visit_id`);
     expect(history.length).toBe(3);
     expect(history.some((r) => (JSON.parse(String(r.h)) as unknown[]).length > 1)).toBe(true);
+    // The same messages in another file: every visit, history included, unchanged by its content hash.
+    const again = await upload('adt-again.hl7', `${fs.readFileSync(`${SAMPLES}adt-small.hl7`, 'latin1')}\r`);
+    expect(again.body).toMatchObject({ status: 'loaded', recordsLoaded: 0, recordsUnchanged: 3 });
   });
 });
 

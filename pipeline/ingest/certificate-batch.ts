@@ -1,27 +1,27 @@
 /**
  * Certificate batches (CSV template, IJE, VRDR): read the raw file, validate each record, code it
- * and stage it with the Appender (CSV in worker threads when a pool exists); the batch runner
- * commits it with commit_certificates.sql. The death coding (the committed lexicon plus the
- * approved terms) is chosen once when the batch starts, and its versions are the ones recorded.
+ * and stage it (CSV in worker threads when a pool exists): the certificates as a typed staging
+ * CSV file that DuckDB reads, each distinct coded result once through the Appender
+ * (staging-sink.ts); the batch runner commits it with commit_certificates.sql. The death coding
+ * (the committed lexicon plus the approved terms) is chosen once when the batch starts, and its
+ * versions are the ones recorded.
  */
 import fs from 'node:fs';
-import { BOOLEAN, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { BOOLEAN, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
-import { stageDeathRecords } from './death-records.ts';
+import { STAGED_CERTIFICATE_COLUMNS, stageDeathRecords, type StagingPlace } from './death-records.ts';
 import { batchDeathCoding, type BatchDeathCoding, type BatchPlan, type IncomingBatch, type IngestContext, type StagedCounts } from './batch-runner.ts';
 import { columnPositions, FileFormatError, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
 import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
-import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { stageRecords, type StagedBatch } from './staging-rows.ts';
+import { readStagingCsv, stagingFileFor } from './staging-csv.ts';
+import { SEQ_PER_CHUNK, StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
 
 const loaderSql = readSqlFiles('loader');
-// Column types of staging_certificates, in order (sql/loader/create_certificate_staging.sql).
-const STAGING_TYPES = [INTEGER, INTEGER, VARCHAR, VARCHAR, BOOLEAN, BOOLEAN, VARCHAR];
-const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
 
 /**
  * The coding of the plan's batch: chosen by `stage` (one plan runs one batch), used by `commit`, so
@@ -46,9 +46,9 @@ export function certificateCsvPlan(context: IngestContext): BatchPlan {
     format: 'certificate-csv',
     stage: async (connection, batch) => {
       const chosen = await coding.choose();
-      return stageCertificates(connection, batch, async (input, append) => {
-        if (context.pool) await stageInWorkers(input, context.pool, chosen, batch.jurisdiction, append);
-        else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, chosen.coder, batch.jurisdiction));
+      return stageCertificates(connection, context, batch, async (input, place, append) => {
+        if (context.pool) await stageInWorkers(input, context.pool, chosen, place, append);
+        else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, chosen.coder, place()));
       });
     },
     commit: (connection, batch, log) => commitCertificates(connection, coding.get(), batch, log),
@@ -64,43 +64,47 @@ export function deathRecordPlan(context: IngestContext, format: 'ije' | 'vrdr'):
     format,
     stage: async (connection, batch) => {
       const { coder } = await coding.choose();
-      return stageCertificates(connection, batch, async (input, append) => {
-        for await (const results of read(input)) append(stageDeathRecords(results, coder, batch.jurisdiction));
+      return stageCertificates(connection, context, batch, async (input, place, append) => {
+        for await (const results of read(input)) append(stageDeathRecords(results, coder, place()));
       });
     },
     commit: (connection, batch, log) => commitCertificates(connection, coding.get(), batch, log),
   };
 }
 
+const CERTIFICATE_STAGING: StagingTables = {
+  createSql: loaderSql.get('create_certificate_staging')!,
+  codedTable: 'staging_death_coded',
+  codedTypes: [VARCHAR, BOOLEAN],
+  loadSql: loaderSql.get('load_certificate_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_CERTIFICATE_COLUMNS)),
+};
+
+/** Where the next chunk's rows go: `place()` numbers them on from the rows staged so far; `place(n)` from n. */
+type PlaceOf = (firstSeq?: number) => StagingPlace;
+
 /** The staging tables of a certificate batch, filled by `fill` from the raw file. */
 async function stageCertificates(
   connection: DuckDBConnection,
+  context: IngestContext,
   batch: IncomingBatch,
-  fill: (input: fs.ReadStream, append: (staged: StagedBatch) => void) => Promise<void>,
+  fill: (input: fs.ReadStream, place: PlaceOf, append: (staged: StagedBatch) => void) => Promise<void>,
 ): Promise<StagedCounts> {
-  await runScript(connection, loaderSql.get('create_certificate_staging')!);
-  const records = await ChunkAppender.create(connection, 'staging_certificates', STAGING_TYPES);
-  const errors = await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES);
-  let recordsValid = 0;
-  let recordsRejected = 0;
+  const sink = await StagingSink.open(connection, stagingFileFor(context.db.path, batch.batchId, 'certificates'), CERTIFICATE_STAGING);
+  const staging = stagingName(batch.batchId);
+  const place: PlaceOf = (firstSeq = sink.valid) => ({ jurisdiction: batch.jurisdiction, staging, firstSeq });
   const input = fs.createReadStream(batch.raw.path);
-  let seq = 0;
-  const append = (staged: StagedBatch) => {
-    // seq keys the record in the commit: appended in file order, unique even where lines repeat.
-    for (const row of staged.rows) records.add([seq++, ...row]);
-    for (const error of staged.errors) errors.add(error);
-    recordsValid += staged.rows.length;
-    recordsRejected += staged.rejected;
-    batch.onProgress?.(recordsValid + recordsRejected, input.bytesRead);
-  };
   try {
-    await fill(input, append);
+    await fill(input, place, (staged) => {
+      sink.add(staged);
+      batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
+    });
+  } catch (error) {
+    sink.discard();
+    throw error;
   } finally {
     input.destroy();
-    records.close();
-    errors.close();
   }
-  return { recordsRead: recordsValid + recordsRejected, recordsValid, recordsRejected };
+  return sink.finish(connection);
 }
 
 async function commitCertificates(connection: DuckDBConnection, coding: BatchDeathCoding, batch: IncomingBatch, log: Logger): Promise<number> {
@@ -121,10 +125,11 @@ async function commitCertificates(connection: DuckDBConnection, coding: BatchDea
  * Each chunk names the batch's coding (its versions and approved terms): a worker whose coder is
  * another version builds this one first, and fails the chunk if it cannot build exactly it.
  */
-async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: BatchDeathCoding, jurisdiction: string | null, append: (staged: StagedBatch) => void): Promise<void> {
+async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: BatchDeathCoding, place: PlaceOf, append: (staged: StagedBatch) => void): Promise<void> {
   const workerCoding = { coderVersion: coding.coderVersion, lexiconVersion: coding.lexiconVersion, terms: coding.terms };
   const inFlight: Promise<StagedBatch>[] = [];
   let header: { positions: [string, number][]; headerLength: number } | null = null;
+  let chunkIndex = 0;
   const accept = (staged: StagedBatch) => {
     if (staged.syntaxError) throw new FileFormatError(staged.syntaxError.message, staged.syntaxError.line);
     append(staged);
@@ -137,10 +142,11 @@ async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: Ba
         const [first, ...rest] = parseOrReject(parser, chunk.text);
         const positions = columnPositions(first!.fields);
         header = { positions: [...positions], headerLength: first!.fields.length };
-        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coding.coder, jurisdiction));
+        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coding.coder, place(0)));
         continue;
       }
-      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, jurisdiction }, workerCoding));
+      // Numbered by chunk (SEQ_PER_CHUNK): the rows of chunks still in a worker are not counted yet.
+      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, ...place(++chunkIndex * SEQ_PER_CHUNK) }, workerCoding));
       if (inFlight.length >= pool.size * 3) accept(await inFlight.shift()!);
     }
     while (inFlight.length > 0) accept(await inFlight.shift()!);

@@ -59,7 +59,7 @@ function stage(message: Message) {
   if ('edCoding' in message) return stageEdCsvText(message.request, edCodingFor(message.edCoding));
   const { request } = message;
   const coder = coderFor(message.coding);
-  return request.kind === 'records' ? stageRecords(request.records, coder, request.jurisdiction) : stageCsvText(request, coder);
+  return request.kind === 'records' ? stageRecords(request.records, coder, request) : stageCsvText(request, coder);
 }
 
 parentPort!.on('message', (message: Message) => {

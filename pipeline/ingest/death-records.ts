@@ -6,11 +6,12 @@
  * is one certificate. Voids and FHIR message ids travel with the row.
  */
 import type { DeathCoder } from '../coding/deaths/types.ts';
-import { codedJson } from './coded-json.ts';
+import { stagedDeathCoding } from './coded-json.ts';
+import { csvNumber, csvText } from './staging-csv.ts';
 import type { CertificateReadResult } from '../formats/certificate-csv.ts';
 import type { FieldError } from '../records/certificate-schema.ts';
-import { certificateToRow, type Certificate } from '../records/certificate.ts';
-import type { ErrorRow, StagedBatch, StagingRow } from './staging-rows.ts';
+import type { Certificate } from '../records/certificate.ts';
+import type { StagedBatch } from './staging-rows.ts';
 
 /** "2021" + "MA" + "000001": the NCHS identifier of a certificate number in its year. */
 export function nchsRecordId(year: number | null, jurisdiction: string, certificateNumber: string): string {
@@ -40,30 +41,74 @@ export function fromTemplateResult(result: CertificateReadResult): DeathRecordRe
   return result.ok ? { ok: true, line: result.line, certificate: result.certificate, voided: false, messageId: null } : result;
 }
 
-/** Codes each record (a void has nothing to code) and lays it out for staging_certificates. */
-export function stageDeathRecords(results: readonly DeathRecordResult[], coder: DeathCoder, jurisdiction: string | null): StagedBatch {
-  const rows: StagingRow[] = [];
-  const errors: ErrorRow[] = [];
-  let rejected = 0;
+/** The columns of a staged certificate row, in file order, as read_csv reads them (sql/loader/load_certificate_staging.sql). */
+export const STAGED_CERTIFICATE_COLUMNS = [
+  ['seq', 'BIGINT'],
+  ['line', 'INTEGER'],
+  ['coded_id', 'BIGINT'],
+  ['voided', 'BOOLEAN'],
+  ['message_id', 'VARCHAR'],
+  ['certificate_id', 'VARCHAR'],
+  ['jurisdiction', 'VARCHAR'],
+  ['death_date', 'DATE'],
+  ['age', 'SMALLINT'],
+  ...(['sex', 'residence_county_fips', 'occurrence_county_fips', 'manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury', 'interval_a', 'interval_b', 'interval_c', 'interval_d'] as const).map((c) => [c, 'VARCHAR'] as const),
+  ['injury_date', 'DATE'],
+  ...(['injury_place', 'race', 'hispanic', 'autopsy', 'tobacco', 'pregnancy'] as const).map((c) => [c, 'VARCHAR'] as const),
+] as const;
+
+/** A certificate as a staging row (LF-terminated); a void names no coded result. */
+export function stagedCertificateRow(seq: number, line: number, codedId: number | null, voided: boolean, messageId: string | null, c: Certificate): string {
+  const [a, b, cc, d] = c.part1;
+  const [ia, ib, ic, id] = c.intervals;
+  return (
+    `${seq},${line},${csvNumber(codedId)},${voided},${csvText(messageId)},${csvText(c.certificateId)},${csvText(c.jurisdiction)},${csvText(c.deathDate)},` +
+    `${csvNumber(c.age)},${csvText(c.sex)},${csvText(c.residenceCountyFips)},${csvText(c.occurrenceCountyFips)},${csvText(c.manner)},` +
+    `${csvText(a)},${csvText(b)},${csvText(cc)},${csvText(d)},${csvText(c.part2)},${csvText(c.howInjury)},` +
+    `${csvText(ia)},${csvText(ib)},${csvText(ic)},${csvText(id)},${csvText(c.injuryDate)},${csvText(c.injuryPlace)},` +
+    `${csvText(c.race)},${csvText(c.hispanic)},${csvText(c.autopsy)},${csvText(c.tobacco)},${csvText(c.pregnancy)}\n`
+  );
+}
+
+/** Where a chunk's staged rows go: which staging (one per batch staged), and the first row's seq. */
+export interface StagingPlace {
+  /** The only jurisdiction this batch may hold (an uploader's own), or null for any. */
+  jurisdiction: string | null;
+  staging: string;
+  firstSeq: number;
+}
+
+/**
+ * Codes each record (a void has nothing to code) and lays it out for staging_certificates, with
+ * each coded result not yet given to this staging for staging_death_coded.
+ */
+export function stageDeathRecords(results: readonly DeathRecordResult[], coder: DeathCoder, place: StagingPlace): StagedBatch {
+  const { jurisdiction, staging } = place;
+  const batch: StagedBatch = { rows: '', coded: [], errors: [], valid: 0, rejected: 0 };
+  let seq = place.firstSeq;
   for (const result of results) {
     if (!result.ok) {
-      rejected++;
-      for (const error of result.errors) errors.push([result.line, result.recordId, error.field || null, error.message]);
+      batch.rejected++;
+      for (const error of result.errors) batch.errors.push([result.line, result.recordId, error.field || null, error.message]);
       continue;
     }
     const { certificate, voided, messageId, line } = result;
     if (jurisdiction !== null && certificate.jurisdiction !== jurisdiction) {
-      rejected++;
-      errors.push([line, certificate.certificateId, 'jurisdiction', `the record is for ${certificate.jurisdiction}; this batch may hold ${jurisdiction} records only`]);
+      batch.rejected++;
+      batch.errors.push([line, certificate.certificateId, 'jurisdiction', `the record is for ${certificate.jurisdiction}; this batch may hold ${jurisdiction} records only`]);
       continue;
     }
-    const stored = JSON.stringify(certificateToRow(certificate));
-    if (voided) {
-      rows.push([line, stored, '{}', false, true, messageId]);
-      continue;
+    let codedId: number | null = null;
+    if (!voided) {
+      const coded = stagedDeathCoding(certificate, coder);
+      if (coded.stagedIn !== staging) {
+        coded.stagedIn = staging;
+        batch.coded.push([coded.id, coded.json, coded.overdose]);
+      }
+      codedId = coded.id;
     }
-    const coded = codedJson(certificate, coder);
-    rows.push([line, stored, coded.json, coded.overdose, false, messageId]);
+    batch.rows += stagedCertificateRow(seq++, line, codedId, voided, messageId, certificate);
+    batch.valid++;
   }
-  return { rows, errors, rejected };
+  return batch;
 }

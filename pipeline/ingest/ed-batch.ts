@@ -7,24 +7,27 @@
  * when approved terms reach ED) are recorded on each coding.
  */
 import fs from 'node:fs';
-import { BIGINT, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { FileFormatError } from '../formats/certificate-csv.ts';
 import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
 import { readEdFeed, type EdFormat } from '../formats/ed-feed.ts';
-import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchPlan, IncomingBatch, IngestContext, StagedCounts } from './batch-runner.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { batchEdCoding } from './ed-coding.ts';
 import { STAGED_VISIT_COLUMNS, stageEdResults, type EdCoding, type StagedEdChunk } from './ed-staging.ts';
-import { loadStagingFile, readStagingCsv, stagingFileFor, type StagingCsvFile } from './staging-csv.ts';
+import { readStagingCsv, stagingFileFor, type StagingCsvFile } from './staging-csv.ts';
+import { SEQ_PER_CHUNK, StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
 
 const loaderSql = readSqlFiles('loader');
-const LOAD_VISITS = loaderSql.get('load_ed_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_VISIT_COLUMNS));
-const CODED_TYPES = [BIGINT, VARCHAR];
-const ERROR_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR];
+const ED_STAGING: StagingTables = {
+  createSql: loaderSql.get('create_ed_staging')!,
+  codedTable: 'staging_ed_coded',
+  codedTypes: [VARCHAR],
+  loadSql: loaderSql.get('load_ed_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_VISIT_COLUMNS)),
+};
 
 export function edPlan(context: Pick<IngestContext, 'db' | 'pool'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
   // One coding for the whole batch, even if definitions change or a term is approved while it
@@ -52,51 +55,6 @@ export function edPlan(context: Pick<IngestContext, 'db' | 'pool'> & { edCoding:
   };
 }
 
-/** Where a batch's staged chunks go: visit rows to the staging file, coded results and errors to their tables. */
-class EdStagingSink {
-  valid = 0;
-  rejected = 0;
-
-  private constructor(
-    private readonly visits: StagingCsvFile,
-    private readonly coded: ChunkAppender,
-    private readonly errors: ChunkAppender,
-  ) {}
-
-  static async open(connection: DuckDBConnection, visits: StagingCsvFile): Promise<EdStagingSink> {
-    await runScript(connection, loaderSql.get('create_ed_staging')!);
-    return new EdStagingSink(visits, await ChunkAppender.create(connection, 'staging_ed_coded', CODED_TYPES), await ChunkAppender.create(connection, 'staging_errors', ERROR_TYPES));
-  }
-
-  add(chunk: StagedEdChunk): void {
-    this.visits.write(chunk.visitRows);
-    for (const [id, json] of chunk.coded) this.coded.add([BigInt(id), json]);
-    for (const error of chunk.errors) this.errors.add(error);
-    this.valid += chunk.valid;
-    this.rejected += chunk.rejected;
-  }
-
-  /** Closes the appenders, then has DuckDB read the staging file into staging_ed_visits (and deletes it). */
-  async finish(connection: DuckDBConnection): Promise<StagedCounts> {
-    this.close();
-    await loadStagingFile(connection, this.visits, LOAD_VISITS);
-    return { recordsRead: this.valid + this.rejected, recordsValid: this.valid, recordsRejected: this.rejected };
-  }
-
-  /** Closes the appenders and the staging file (kept for `finish` to read). */
-  close(): void {
-    this.coded.close();
-    this.errors.close();
-    this.visits.close();
-  }
-
-  /** Closes everything and deletes the staging file: the batch failed. */
-  discard(): void {
-    this.close();
-    this.visits.remove();
-  }
-}
-
 async function stageEdFile(
   connection: DuckDBConnection,
   file: StagingCsvFile,
@@ -105,9 +63,8 @@ async function stageEdFile(
   coding: EdCoding,
   pool: CodingPool | null,
 ): Promise<StagedCounts> {
-  const sink = await EdStagingSink.open(connection, file);
-  // Names this staging, so each coded result is given to it once (ed-staging.ts).
-  const staging = `${batch.batchId}:${process.hrtime.bigint()}`;
+  const sink = await StagingSink.open(connection, file, ED_STAGING);
+  const staging = stagingName(batch.batchId);
   const input = fs.createReadStream(batch.raw.path);
   const progress = () => batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
   try {
@@ -131,14 +88,11 @@ async function stageEdFile(
   return sink.finish(connection);
 }
 
-/** Chunks of a file's records apart: a chunk holds at most ~1 MiB of text, so far fewer records than this. */
-const SEQ_PER_CHUNK = 2 ** 24;
-
 /**
  * ED CSV through the coding workers, as certificates (certificate-batch.ts): the main thread cuts
  * the file into chunks of whole records and stages what comes back, in file order; each worker
  * parses, validates and codes its chunk with the batch's coding, rebuilt from its portable form.
- * Visits are numbered by chunk (SEQ_PER_CHUNK apart), so file order holds without counting first.
+ * Visits are numbered by chunk (SEQ_PER_CHUNK).
  */
 async function stageInWorkers(
   input: fs.ReadStream,

@@ -5,7 +5,6 @@
  * batch however many visits share it. The same code runs for every ED format, on the main thread
  * or in a coding worker; no I/O.
  */
-import { threadId } from 'node:worker_threads';
 import type { EdCoder } from '../coding/ed/index.ts';
 import { toEdContractJson } from '../coding/ed/types.ts';
 import type { SyndromeEngine } from '../coding/ed/syndromes/engine.ts';
@@ -20,7 +19,7 @@ import { codeVisitAfresh, createVisitCoding, type VisitCoding } from '../coding/
 import { VisitTextMemo } from '../coding/ed/visit-memo.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
-import { csvList, csvNumber, csvText } from './staging-csv.ts';
+import { csvList, csvNumber, csvText, newStagedId } from './staging-csv.ts';
 
 /** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
 export interface EdCoding {
@@ -59,7 +58,7 @@ export interface EdCsvTextRequest {
 /** What a chunk of visits becomes for staging (ed-batch.ts): CSV rows, the coded results they name, the errors. */
 export interface StagedEdChunk {
   /** Rows of the staging file of staging_ed_visits, in STAGED_VISIT_COLUMNS order (staging-csv.ts dialect). */
-  visitRows: string;
+  rows: string;
   /** [coded id, coded JSON] for staging_ed_coded: each coded result the rows name that this staging has not been given yet. */
   coded: [number, string][];
   errors: ErrorRow[];
@@ -115,8 +114,8 @@ export function codeEdVisit(visit: EdVisitWithHistory, coding: EdCoding) {
 
 /**
  * A coded result as staged: the `vigil code ed` contract without the visit id, plus the death-side
- * drug classes, under an id unique in the process (its thread's number in the high bits, so ids
- * made in coding workers never meet). `stagedIn` is the last staging it was given to.
+ * drug classes, under an id unique in the process (newStagedId). `stagedIn` is the last staging
+ * it was given to.
  */
 interface StagedCoded {
   id: number;
@@ -131,8 +130,6 @@ interface StagedCoded {
  */
 const codedMemos = new WeakMap<EdCoding, VisitTextMemo<StagedCoded>>();
 const MEMO_CAPACITY = 100_000;
-const ID_THREAD_FACTOR = 2 ** 40;
-let codedCount = 0;
 
 function stagedCoded(visit: EdVisitWithHistory, coding: EdCoding): StagedCoded {
   let memo = codedMemos.get(coding);
@@ -141,7 +138,7 @@ function stagedCoded(visit: EdVisitWithHistory, coding: EdCoding): StagedCoded {
     const { coded, syndromes } = codeVisitAfresh(coding.coder, coding.syndromes, v);
     const { visit_id: _id, ...contract } = toEdContractJson(coded, syndromes);
     const json = JSON.stringify({ ...contract, drug_classes: [...new Set(coded.drugs.map((d) => d.deathClass))] });
-    return { id: threadId * ID_THREAD_FACTOR + ++codedCount, json, stagedIn: null };
+    return { id: newStagedId(), json, stagedIn: null };
   });
 }
 
@@ -157,7 +154,7 @@ export function stageEdResults(
   options: { staging: string; firstSeq: number; jurisdiction?: string | null },
 ): StagedEdChunk {
   const { staging, jurisdiction = null } = options;
-  const chunk: StagedEdChunk = { visitRows: '', coded: [], errors: [], valid: 0, rejected: 0 };
+  const chunk: StagedEdChunk = { rows: '', coded: [], errors: [], valid: 0, rejected: 0 };
   let seq = options.firstSeq;
   for (const result of results) {
     const line = result.line ?? ('message' in result ? result.message : 0);
@@ -177,7 +174,7 @@ export function stageEdResults(
       coded.stagedIn = staging;
       chunk.coded.push([coded.id, coded.json]);
     }
-    chunk.visitRows += stagedVisitRow(seq++, line, coded.id, result.record);
+    chunk.rows += stagedVisitRow(seq++, line, coded.id, result.record);
     chunk.valid++;
   }
   return chunk;
@@ -190,7 +187,7 @@ export function stageEdCsvText(request: EdCsvTextRequest, coding: EdCoding): Sta
     results = edCsvTextResults(request.text, request.firstLine, request.positions, request.headerLength);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
-    return { visitRows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+    return { rows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
   }
   return stageEdResults(results, coding, request);
 }

@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 const QUOTE = /"/g;
@@ -50,6 +51,19 @@ export function clearStagingDirectory(databasePath: string): void {
   fs.rmSync(stagingDirectory(databasePath), { recursive: true, force: true });
 }
 
+const ID_THREAD_FACTOR = 2 ** 40;
+let idsMade = 0;
+
+/**
+ * An id for a staged coded result, unique in the process: the thread's number in the high bits,
+ * so ids made on the main thread and in each coding worker never meet.
+ */
+export function newStagedId(): number {
+  return threadId * ID_THREAD_FACTOR + ++idsMade;
+}
+
+// Small writes: rows buffered longer survive young-generation collections and are copied by each
+// (a 1 MiB buffer measured 8.4 s of scavenges in a 1M-visit batch, 64 KiB 2.9 s).
 const FLUSH_CHARS = 1 << 16;
 
 /** A staging file being written: rows appended as CSV text, buffered into ~1 MiB writes. */

@@ -1,26 +1,18 @@
 -- Moves a staged batch into the permanent tables. Runs inside the batch's one transaction.
 -- Parameters: $batch_id, $loaded_at, $coder, $lexicon_version.
 
--- The staged records unpacked into flat columns (joining on wide STRUCTs measured 3x slower),
--- with a content hash (the certificate JSON has a fixed key order: equal content, equal text).
-CREATE OR REPLACE TEMP TABLE staged_certificates AS
-SELECT seq, line, is_drug_overdose, voided, message_id, content_hash, unnest(coded), unnest(c)
-FROM (
-SELECT seq, line, is_drug_overdose, voided, message_id, hash(certificate, voided) AS content_hash,
-  from_json(coded, '{
-    "underlying_cause": "VARCHAR", "record_axis": ["VARCHAR"], "entity_axis": "JSON", "drugs": "JSON",
-    "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}') AS coded,
-  from_json(certificate, '{
-    "certificate_id": "VARCHAR", "jurisdiction": "VARCHAR", "death_date": "DATE", "age": "SMALLINT",
-    "sex": "VARCHAR", "residence_county_fips": "VARCHAR", "occurrence_county_fips": "VARCHAR",
-    "manner": "VARCHAR", "part1_a": "VARCHAR", "part1_b": "VARCHAR", "part1_c": "VARCHAR",
-    "part1_d": "VARCHAR", "part2": "VARCHAR", "how_injury": "VARCHAR", "interval_a": "VARCHAR",
-    "interval_b": "VARCHAR", "interval_c": "VARCHAR", "interval_d": "VARCHAR", "injury_date": "DATE",
-    "injury_place": "VARCHAR", "race": "VARCHAR", "hispanic": "VARCHAR", "autopsy": "VARCHAR",
-    "tobacco": "VARCHAR", "pregnancy": "VARCHAR"}') AS c
-FROM staging_certificates
 -- A message already loaded (resent, perhaps in another file) changes nothing.
-WHERE message_id IS NULL OR message_id NOT IN (SELECT message_id FROM received_messages)
+DELETE FROM staging_certificates WHERE message_id IN (SELECT message_id FROM received_messages);
+
+-- Each coded result once (a thread may have sent one twice), unpacked.
+CREATE OR REPLACE TEMP TABLE staged_death_coded AS
+SELECT coded_id, is_drug_overdose, unnest(c)
+FROM (
+SELECT coded_id, any_value(is_drug_overdose) AS is_drug_overdose, from_json(any_value(coded), '{
+    "underlying_cause": "VARCHAR", "record_axis": ["VARCHAR"], "entity_axis": "JSON", "drugs": "JSON",
+    "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}') AS c
+FROM staging_death_coded
+GROUP BY coded_id
 );
 
 -- Versioning works on narrow key columns (sorting whole certificates measured ~10x slower).
@@ -32,7 +24,7 @@ CREATE OR REPLACE TEMP TABLE incoming_certificates AS
 SELECT s.seq, s.jurisdiction AS jurisdiction, s.certificate_id AS certificate_id, s.content_hash,
   cur.version AS current_version,
   coalesce(lag(s.content_hash) OVER (PARTITION BY s.jurisdiction, s.certificate_id ORDER BY s.seq), cur.content_hash) AS preceding_hash
-FROM staged_certificates s
+FROM staging_certificates s
 LEFT JOIN certificates cur
   ON cur.is_current AND cur.jurisdiction = s.jurisdiction AND cur.certificate_id = s.certificate_id;
 
@@ -64,18 +56,18 @@ SELECT v.record_id, v.jurisdiction, v.certificate_id, v.version, v.is_latest, s.
   s.interval_a, s.interval_b, s.interval_c, s.interval_d,
   s.injury_date, s.injury_place, s.race, s.hispanic, s.autopsy, s.tobacco, s.pregnancy
 FROM versioned_certificates v
-JOIN staged_certificates s ON s.seq = v.seq;
+JOIN staging_certificates s ON s.seq = v.seq;
 
 INSERT INTO coded_deaths
 SELECT v.record_id, $coder, $lexicon_version, $loaded_at, true,
-  s.underlying_cause, s.is_drug_overdose, s.record_axis, s.entity_axis, s.drugs,
-  s.intent, s.review.required, s.review.reasons, s.trace
+  c.underlying_cause, c.is_drug_overdose, c.record_axis, c.entity_axis, c.drugs,
+  c.intent, c.review.required, c.review.reasons, c.trace
 FROM versioned_certificates v
-JOIN staged_certificates s ON s.seq = v.seq
--- A void retires the certificate: its version is kept, with nothing to code.
-WHERE NOT s.voided;
+JOIN staging_certificates s ON s.seq = v.seq
+-- A void retires the certificate: its version is kept, with nothing to code (no coded result).
+JOIN staged_death_coded c ON c.coded_id = s.coded_id;
 
 INSERT INTO received_messages
-SELECT DISTINCT message_id, $batch_id, $loaded_at FROM staged_certificates WHERE message_id IS NOT NULL;
+SELECT DISTINCT message_id, $batch_id, $loaded_at FROM staging_certificates WHERE message_id IS NOT NULL;
 
 INSERT INTO batch_errors SELECT $batch_id, line, record_id, field, message FROM staging_errors;
