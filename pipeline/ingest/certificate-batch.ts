@@ -12,14 +12,13 @@ import type { Logger } from 'pino';
 import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
 import { STAGED_CERTIFICATE_COLUMNS, stageDeathRecords, type StagingPlace } from './death-records.ts';
 import { batchDeathCoding, type BatchDeathCoding, type BatchPlan, type IncomingBatch, type IngestContext, type StagedCounts } from './batch-runner.ts';
-import { columnPositions, FileFormatError, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
-import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
-import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
+import { columnPositions, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { stageRecords, type StagedBatch } from './staging-rows.ts';
 import { readStagingCsv, stagingFileFor } from './staging-csv.ts';
-import { SEQ_PER_CHUNK, StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
+import { StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
+import { stageCsvInWorkers } from './worker-chunks.ts';
 
 const loaderSql = readSqlFiles('loader');
 
@@ -119,52 +118,22 @@ async function commitCertificates(connection: DuckDBConnection, coding: BatchDea
 }
 
 /**
- * The main thread only cuts the file into chunks of whole records (about 1 MiB of text, a few
- * thousand certificates) and appends what comes back; the workers parse, validate and code. Text
- * is cheap to post to a worker, mapped row objects are not: that is what lets the pool scale.
- * Each chunk names the batch's coding (its versions and approved terms): a worker whose coder is
- * another version builds this one first, and fails the chunk if it cannot build exactly it.
+ * Template CSV through the coding workers (worker-chunks.ts). Each chunk names the batch's coding
+ * (its versions and approved terms): a worker whose coder is another version builds this one
+ * first, and fails the chunk if it cannot build exactly it.
  */
-async function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: BatchDeathCoding, place: PlaceOf, append: (staged: StagedBatch) => void): Promise<void> {
+function stageInWorkers(input: fs.ReadStream, pool: CodingPool, coding: BatchDeathCoding, place: PlaceOf, append: (staged: StagedBatch) => void): Promise<void> {
   const workerCoding = { coderVersion: coding.coderVersion, lexiconVersion: coding.lexiconVersion, terms: coding.terms };
-  const inFlight: Promise<StagedBatch>[] = [];
-  let header: { positions: [string, number][]; headerLength: number } | null = null;
-  let chunkIndex = 0;
-  const accept = (staged: StagedBatch) => {
-    if (staged.syntaxError) throw new FileFormatError(staged.syntaxError.message, staged.syntaxError.line);
-    append(staged);
-  };
-  try {
-    for await (const chunk of readCsvTextChunks(input)) {
-      if (header === null) {
-        // The header chunk: normally the header record alone (more only in a file without LF breaks).
-        const parser = new CsvParser(chunk.firstLine);
-        const [first, ...rest] = parseOrReject(parser, chunk.text);
-        const positions = columnPositions(first!.fields);
-        header = { positions: [...positions], headerLength: first!.fields.length };
-        if (rest.length > 0) accept(stageRecords(rest.map((r) => mapRecord(r, positions, header!.headerLength)), coding.coder, place(0)));
-        continue;
-      }
-      // Numbered by chunk (SEQ_PER_CHUNK): the rows of chunks still in a worker are not counted yet.
-      inFlight.push(pool.stage({ kind: 'csv-text', ...chunk, ...header, ...place(++chunkIndex * SEQ_PER_CHUNK) }, workerCoding));
-      if (inFlight.length >= pool.size * 3) accept(await inFlight.shift()!);
-    }
-    while (inFlight.length > 0) accept(await inFlight.shift()!);
-  } catch (error) {
-    if (error instanceof UnclosedQuoteError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
-    throw error;
-  } finally {
-    // A failure part-way must not leave rejected promises unobserved.
-    await Promise.allSettled(inFlight);
-  }
-  if (header === null) throw new FileFormatError('the file is empty: expected the certificate template header and at least one record');
-}
-
-function parseOrReject(parser: CsvParser, text: string) {
-  try {
-    return parser.end(parser.push(text));
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
-    throw error;
-  }
+  return stageCsvInWorkers(input, {
+    header: (first, rest) => {
+      const positions = columnPositions(first.fields);
+      const headerLength = first.fields.length;
+      const staged = rest.length > 0 ? stageRecords(rest.map((r) => mapRecord(r, positions, headerLength)), coding.coder, place(0)) : null;
+      return { header: { positions: [...positions], headerLength }, staged };
+    },
+    post: (chunk, header, firstSeq) => pool.stage({ kind: 'csv-text', ...chunk, ...header, ...place(firstSeq) }, workerCoding),
+    accept: append,
+    inFlight: pool.size * 3,
+    emptyFile: 'the file is empty: expected the certificate template header and at least one record',
+  });
 }

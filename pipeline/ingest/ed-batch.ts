@@ -8,9 +8,6 @@
  */
 import fs from 'node:fs';
 import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import { FileFormatError } from '../formats/certificate-csv.ts';
-import { readCsvTextChunks, UnclosedQuoteError } from '../formats/csv-chunks.ts';
-import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
 import { readEdFeed, type EdFormat } from '../formats/ed-feed.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
@@ -19,7 +16,8 @@ import type { CodingPool } from './coding-pool.ts';
 import { batchEdCoding } from './ed-coding.ts';
 import { STAGED_VISIT_COLUMNS, stageEdResults, type EdCoding, type StagedEdChunk } from './ed-staging.ts';
 import { readStagingCsv, stagingFileFor, type StagingCsvFile } from './staging-csv.ts';
-import { SEQ_PER_CHUNK, StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
+import { StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
+import { stageCsvInWorkers } from './worker-chunks.ts';
 
 const loaderSql = readSqlFiles('loader');
 const ED_STAGING: StagingTables = {
@@ -89,12 +87,10 @@ async function stageEdFile(
 }
 
 /**
- * ED CSV through the coding workers, as certificates (certificate-batch.ts): the main thread cuts
- * the file into chunks of whole records and stages what comes back, in file order; each worker
- * parses, validates and codes its chunk with the batch's coding, rebuilt from its portable form.
- * Visits are numbered by chunk (SEQ_PER_CHUNK).
+ * ED CSV through the coding workers (worker-chunks.ts), as certificates: each worker parses,
+ * validates and codes its chunk with the batch's coding, rebuilt from its portable form.
  */
-async function stageInWorkers(
+function stageInWorkers(
   input: fs.ReadStream,
   pool: CodingPool,
   coding: EdCoding,
@@ -102,42 +98,15 @@ async function stageInWorkers(
   accept: (chunk: StagedEdChunk) => void,
 ): Promise<void> {
   const portable = coding.portable!;
-  const inFlight: Promise<StagedEdChunk>[] = [];
-  let header: { positions: number[]; headerLength: number } | null = null;
-  let chunkIndex = 0;
-  const take = (chunk: StagedEdChunk) => {
-    if (chunk.syntaxError) throw new FileFormatError(chunk.syntaxError.message, chunk.syntaxError.line);
-    accept(chunk);
-  };
-  try {
-    for await (const chunk of readCsvTextChunks(input)) {
-      const request = { kind: 'ed-csv-text' as const, ...chunk, ...options, firstSeq: ++chunkIndex * SEQ_PER_CHUNK };
-      if (header === null) {
-        // The header chunk: normally the header record alone (more only in a file without LF breaks).
-        const parser = new CsvParser(chunk.firstLine);
-        let records;
-        try {
-          records = parser.end(parser.push(chunk.text));
-        } catch (error) {
-          if (error instanceof CsvSyntaxError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
-          throw error;
-        }
-        const [first, ...rest] = records;
-        header = { positions: edColumnPositions(first!.fields), headerLength: first!.fields.length };
-        const h = header;
-        if (rest.length > 0) take(stageEdResults(rest.map((r) => edRecordResult(r.line, r.fields, h.positions, h.headerLength)), coding, request));
-        continue;
-      }
-      inFlight.push(pool.stageEd({ ...request, ...header }, portable));
-      if (inFlight.length >= pool.size * 3) take(await inFlight.shift()!);
-    }
-    while (inFlight.length > 0) take(await inFlight.shift()!);
-  } catch (error) {
-    if (error instanceof UnclosedQuoteError) throw new FileFormatError(error.message.replace(/^line \d+: /, ''), error.line);
-    throw error;
-  } finally {
-    // A failure part-way must not leave rejected promises unobserved.
-    await Promise.allSettled(inFlight);
-  }
-  if (header === null) throw new FileFormatError('the file is empty: expected the ED visit header and at least one record');
+  return stageCsvInWorkers(input, {
+    header: (first, rest) => {
+      const header = { positions: edColumnPositions(first.fields), headerLength: first.fields.length };
+      const results = rest.map((r) => edRecordResult(r.line, r.fields, header.positions, header.headerLength));
+      return { header, staged: results.length > 0 ? stageEdResults(results, coding, { ...options, firstSeq: 0 }) : null };
+    },
+    post: (chunk, header, firstSeq) => pool.stageEd({ kind: 'ed-csv-text', ...chunk, ...options, ...header, firstSeq }, portable),
+    accept,
+    inFlight: pool.size * 3,
+    emptyFile: 'the file is empty: expected the ED visit header and at least one record',
+  });
 }

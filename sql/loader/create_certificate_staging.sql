@@ -9,39 +9,13 @@
 --   staging_death_coded   each coded result the batch's certificates name: the `vigil code
 --                         deaths` NDJSON contract without the certificate id (Appender). A thread
 --                         may send the same id twice (batches interleaved): equal ids, equal JSON.
-CREATE OR REPLACE TEMP TABLE staging_certificates (
-  seq                    BIGINT NOT NULL,
-  line                   INTEGER NOT NULL,
-  coded_id               BIGINT,
-  voided                 BOOLEAN NOT NULL,
-  message_id             VARCHAR,
-  certificate_id         VARCHAR NOT NULL,
-  jurisdiction           VARCHAR NOT NULL,
-  death_date             DATE,
-  age                    SMALLINT,
-  sex                    VARCHAR,
-  residence_county_fips  VARCHAR,
-  occurrence_county_fips VARCHAR,
-  manner                 VARCHAR,
-  part1_a                VARCHAR,
-  part1_b                VARCHAR,
-  part1_c                VARCHAR,
-  part1_d                VARCHAR,
-  part2                  VARCHAR,
-  how_injury             VARCHAR,
-  interval_a             VARCHAR,
-  interval_b             VARCHAR,
-  interval_c             VARCHAR,
-  interval_d             VARCHAR,
-  injury_date            DATE,
-  injury_place           VARCHAR,
-  race                   VARCHAR,
-  hispanic               VARCHAR,
-  autopsy                VARCHAR,
-  tobacco                VARCHAR,
-  pregnancy              VARCHAR,
-  content_hash           UBIGINT NOT NULL
-);
+-- The certificate's columns take their types from certificates itself, so the two cannot drift apart.
+CREATE OR REPLACE TEMP TABLE staging_certificates AS
+SELECT 0::BIGINT AS seq, 0::INTEGER AS line, 0::BIGINT AS coded_id, voided, NULL::VARCHAR AS message_id,
+  certificate_id, jurisdiction, death_date, age, sex, residence_county_fips, occurrence_county_fips, manner,
+  part1_a, part1_b, part1_c, part1_d, part2, how_injury, interval_a, interval_b, interval_c, interval_d,
+  injury_date, injury_place, race, hispanic, autopsy, tobacco, pregnancy, content_hash
+FROM certificates LIMIT 0;
 
 CREATE OR REPLACE TEMP TABLE staging_death_coded (
   coded_id          BIGINT NOT NULL,

@@ -5,22 +5,11 @@
 --   staging_ed_coded   each coded result the batch's visits name: the `vigil code ed` NDJSON
 --                      contract without the visit id, plus drug_classes (Appender). A coding
 --                      worker and the main thread may each send the same id: equal ids, equal JSON.
-CREATE OR REPLACE TEMP TABLE staging_ed_visits (
-  seq                      BIGINT NOT NULL,
-  line                     INTEGER NOT NULL,
-  coded_id                 BIGINT NOT NULL,
-  visit_id                 VARCHAR NOT NULL,
-  facility_id              VARCHAR NOT NULL,
-  visit_datetime           TIMESTAMP NOT NULL,
-  age                      SMALLINT,
-  sex                      VARCHAR,
-  patient_county_fips      VARCHAR,
-  chief_complaint          VARCHAR,
-  triage_note              VARCHAR,
-  discharge_diagnoses      VARCHAR[] NOT NULL,
-  chief_complaint_history  JSON,
-  content_hash             UBIGINT NOT NULL
-);
+-- The visit's columns take their types from ed_visits itself, so the two cannot drift apart.
+CREATE OR REPLACE TEMP TABLE staging_ed_visits AS
+SELECT 0::BIGINT AS seq, 0::INTEGER AS line, 0::BIGINT AS coded_id, visit_id, facility_id, visit_datetime, age, sex,
+  patient_county_fips, chief_complaint, triage_note, discharge_diagnoses, chief_complaint_history, content_hash
+FROM ed_visits LIMIT 0;
 
 CREATE OR REPLACE TEMP TABLE staging_ed_coded (
   coded_id  BIGINT NOT NULL,
