@@ -141,6 +141,26 @@ describe('certificate batches', () => {
   });
 });
 
+describe('two batches staged at once', () => {
+  it('store one coding per certificate though they share coded results', async () => {
+    // The coded-result memo is the coder's, shared by both batches: the thread alternates between
+    // the two stagings and hands some results to each more than once; the commit keeps one.
+    const causes = ['Acute fentanyl toxicity,,,,,', 'Sepsis,Pneumonia,,,Type 2 diabetes mellitus,', 'Gunshot wound of head,,,,,Shot by another'];
+    const files = ['a', 'b'].map((name) => {
+      const rows = Array.from({ length: 20_000 }, (_, i) => `${name}${i},OH,2024-01-${String((i % 28) + 1).padStart(2, '0')},50,M,39061,39061,${'ANH'[i % 3]},${causes[i % 3]}`);
+      const file = path.join(runtime.dataDir, `${name}.csv`);
+      fs.writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
+      return file;
+    });
+    const reports = await Promise.all(files.map((file) => runtime.ingest.ingestFile(file, { source: 'cli' })));
+    expect(reports.map((b) => [b.status, b.recordsLoaded])).toEqual([['loaded', 20_000], ['loaded', 20_000]]);
+    const counts = await runtime.db.connection.runAndReadAll(
+      'SELECT (SELECT count(*) FROM certificates)::INTEGER AS certificates, (SELECT count(*) FROM coded_deaths)::INTEGER AS codings',
+    );
+    expect(counts.getRowObjectsJson()).toEqual([{ certificates: 40_000, codings: 40_000 }]);
+  }, 120_000);
+});
+
 describe('coding in worker threads', () => {
   it('stores exactly what coding on the main thread stores', async () => {
     const texts = ['Acute combined fentanyl and methamphetamine toxicity,,,,,Used drugs', 'Sepsis,Pneumonia,,,Type 2 diabetes mellitus,', 'Gunshot wound of head,,,,,Shot by another', 'Acute myocardial infarction,ASCVD,,,HTN,'];

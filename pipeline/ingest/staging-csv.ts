@@ -116,7 +116,7 @@ export function readStagingCsv(columns: readonly (readonly [string, string])[]):
   const spec = columns.map(([name, type]) => `'${name}': '${type}'`).join(', ');
   return (
     `read_csv($staging_path, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, ` +
-    `strict_mode = true, allow_quoted_nulls = false, max_line_size = 8388608, columns = {${spec}})`
+    `strict_mode = true, allow_quoted_nulls = false, max_line_size = 2097152, buffer_size = 8388608, columns = {${spec}})`
   );
 }
 

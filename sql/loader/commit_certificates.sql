@@ -4,15 +4,17 @@
 -- A message already loaded (resent, perhaps in another file) changes nothing.
 DELETE FROM staging_certificates WHERE message_id IN (SELECT message_id FROM received_messages);
 
--- Each coded result once (a thread may have sent one twice), unpacked.
+-- Each coded result once (a thread may have sent one twice), unpacked. The duplicates are found on
+-- the narrow id alone: grouping the JSON texts themselves held them all in memory (out of memory
+-- at 4M certificates under the 1 GB limit), a semi-join on row ids streams them.
 CREATE OR REPLACE TEMP TABLE staged_death_coded AS
 SELECT coded_id, is_drug_overdose, unnest(c)
 FROM (
-SELECT coded_id, any_value(is_drug_overdose) AS is_drug_overdose, from_json(any_value(coded), '{
+SELECT coded_id, is_drug_overdose, from_json(coded, '{
     "underlying_cause": "VARCHAR", "record_axis": ["VARCHAR"], "entity_axis": "JSON", "drugs": "JSON",
     "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}, "trace": "JSON"}') AS c
 FROM staging_death_coded
-GROUP BY coded_id
+WHERE rowid IN (SELECT min(rowid) FROM staging_death_coded GROUP BY coded_id)
 );
 
 -- Versioning works on narrow key columns (sorting whole certificates measured ~10x slower).

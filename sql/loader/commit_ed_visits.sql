@@ -1,15 +1,16 @@
 -- Moves a staged ED batch into the permanent tables. Runs inside the batch's one transaction.
 -- Parameters: $batch_id, $loaded_at, $coder, $lexicon_version, $syndrome_set.
 -- Identity is (facility_id, visit_id); a changed visit is a new version, an identical one changes nothing.
--- Each coded result once (a worker and the main thread may both have sent one), unpacked.
+-- Each coded result once (a thread may have sent one twice), unpacked; duplicates found on the
+-- narrow id alone, as in commit_certificates.sql, so the JSON texts stream.
 CREATE OR REPLACE TEMP TABLE staged_ed_coded AS
 SELECT coded_id, unnest(c)
 FROM (
-SELECT coded_id, from_json(any_value(coded), '{
+SELECT coded_id, from_json(coded, '{
     "codes": ["VARCHAR"], "drugs": "JSON", "drug_classes": ["VARCHAR"], "syndromes": ["VARCHAR"],
     "negated": ["VARCHAR"], "intent": "VARCHAR", "review": {"required": "BOOLEAN", "reasons": ["VARCHAR"]}}') AS c
 FROM staging_ed_coded
-GROUP BY coded_id
+WHERE rowid IN (SELECT min(rowid) FROM staging_ed_coded GROUP BY coded_id)
 );
 
 CREATE OR REPLACE TEMP TABLE incoming_ed_visits AS
