@@ -27,7 +27,10 @@ export function csvText(value: string | null | undefined): string {
   return value.indexOf('"') < 0 ? `"${value}"` : `"${value.replace(QUOTE, '""')}"`;
 }
 
-/** A list of texts as one CSV field; read back with `staging_list(field)` (string_split on U+001F). */
+/**
+ * A list of texts as one CSV field, read back by string_split on U+001F (an empty field is the
+ * empty list, so a list of one empty text cannot be staged: codes never are empty).
+ */
 export function csvList(values: readonly string[]): string {
   for (const value of values) {
     if (value.indexOf(LIST_SEPARATOR) >= 0) throw new Error(`a staged list item holds the unit separator U+001F: ${JSON.stringify(value)}`);
@@ -72,9 +75,9 @@ export class StagingCsvFile {
   private buffer = '';
   private closed = false;
 
-  constructor(readonly path: string) {
-    fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '.', { recursive: true });
-    this.fd = fs.openSync(path, 'w');
+  constructor(readonly filePath: string) {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    this.fd = fs.openSync(filePath, 'w');
   }
 
   /** Appends whole rows (each ending with LF). */
@@ -93,7 +96,7 @@ export class StagingCsvFile {
   /** Closes (if open) and deletes the file. */
   remove(): void {
     this.close();
-    fs.rmSync(this.path, { force: true });
+    fs.rmSync(this.filePath, { force: true });
   }
 
   private flush(): void {
@@ -124,7 +127,7 @@ export function readStagingCsv(columns: readonly (readonly [string, string])[]):
 export async function loadStagingFile(connection: DuckDBConnection, file: StagingCsvFile, sql: string): Promise<void> {
   try {
     file.close();
-    await connection.run(sql, { staging_path: file.path });
+    await connection.run(sql, { staging_path: file.filePath });
   } finally {
     file.remove();
   }
