@@ -63,7 +63,7 @@ for (const withSyndromes of [false, true]) {
     const started = performance.now();
     let rows = 0;
     const staging = `run ${run}`;
-    for (let i = 0; i < results.length; i += 2048) rows += stageEdResults(results.slice(i, i + 2048), coding, { staging, firstSeq: i }).valid;
+    for (let i = 0; i < results.length; i += 2048) rows += stageEdResults(results.slice(i, i + 2048), coding, { staging, firstSeq: i, jurisdiction: null }).valid;
     const seconds = (performance.now() - started) / 1000;
     rates.push(rows / seconds);
     console.log(`as ingest stages them run ${run}: ${rows.toLocaleString('en-US')} visits in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')}/s`);

@@ -70,7 +70,7 @@ describe('coding a visit with its syndromes, remembered by its text', () => {
     expect(remembered).toEqual(expected);
     // Staging remembers the coded JSON the same way: each visit's row names the same answer.
     const coding = { coder: createEdCoder(tables), syndromes: createSyndromeEngine(), syndromeSet: '' };
-    const chunk = stageEdResults(visits.map((record, i) => ({ ok: true as const, line: i + 2, record })), coding, { staging: 'test', firstSeq: 0 });
+    const chunk = stageEdResults(visits.map((record, i) => ({ ok: true as const, line: i + 2, record })), coding, { staging: 'test', firstSeq: 0, jurisdiction: null });
     const codedById = new Map(chunk.coded);
     expect(chunk.coded.length).toBe(codedById.size); // each coded result given once
     expect(chunk.coded.length).toBeLessThan(visits.length);

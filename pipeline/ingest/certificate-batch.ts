@@ -10,13 +10,13 @@ import fs from 'node:fs';
 import { BOOLEAN, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
-import { STAGED_CERTIFICATE_COLUMNS, stageDeathRecords, type StagingPlace } from './death-records.ts';
+import { STAGED_CERTIFICATE_COLUMNS, stageDeathRecords } from './death-records.ts';
 import { batchDeathCoding, type BatchDeathCoding, type BatchPlan, type IncomingBatch, type IngestContext, type StagedCounts } from './batch-runner.ts';
 import { columnPositions, mapRecord, readCertificateRows } from '../formats/certificate-csv.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { stageRecords, type StagedBatch } from './staging-rows.ts';
-import { readStagingCsv, stagingFileFor } from './staging-csv.ts';
+import { readStagingCsv, stagingFileFor, type StagingPlace } from './staging-csv.ts';
 import { StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
 import { stageCsvInWorkers } from './worker-chunks.ts';
 

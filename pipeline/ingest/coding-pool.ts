@@ -1,8 +1,9 @@
 /**
  * Worker threads that validate and code certificate batches and chunks of ED CSV, so ingest uses
- * every core: the main thread reads the file and stages what comes back, the workers do the text work. Batches come back in any
- * order; the loader orders by line, so order does not matter. Every batch names the coding to
- * use (the approved terms travel with it: they are few), so workers follow lexicon approvals.
+ * every core: the main thread reads the file and stages what comes back, the workers do the text
+ * work. Batches come back in any order; their records are numbered (seq), so order does not
+ * matter. Every batch names the coding to use (the approved terms travel with it: they are few),
+ * so workers follow lexicon approvals.
  */
 import { Worker } from 'node:worker_threads';
 import type { OverlayTerm } from '../coding/lexicon/overlay.ts';

@@ -1,9 +1,9 @@
 /**
  * A coding worker thread: parses, validates and codes chunks of certificate CSV text (or batches
  * of already mapped rows), and chunks of ED CSV text (ed-worker-coding.ts builds their coding),
- * and sends back the staging rows. Each worker reads the committed
- * lexicon once and builds the coder of the lexicon version every chunk names (committed lexicon
- * plus the approved terms the chunk carries). Around an approval two batches of different
+ * and sends back the staging rows. Each worker reads the committed lexicon once and builds the
+ * coder of the lexicon version every chunk names (committed lexicon plus the approved terms the
+ * chunk carries). Around an approval two batches of different
  * versions may interleave their chunks on one worker, and a rebuild is ~0.6 s: so a worker keeps
  * the two most recently used coders, and drops one unused for a while (each is ~105 MB).
  */

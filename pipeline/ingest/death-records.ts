@@ -7,7 +7,7 @@
  */
 import type { DeathCoder } from '../coding/deaths/types.ts';
 import { stagedDeathCoding } from './coded-json.ts';
-import { csvNumber, csvText } from './staging-csv.ts';
+import { csvNumber, csvText, firstTimeIn, type StagingPlace } from './staging-csv.ts';
 import type { CertificateReadResult } from '../formats/certificate-csv.ts';
 import type { FieldError } from '../records/certificate-schema.ts';
 import type { Certificate } from '../records/certificate.ts';
@@ -70,14 +70,6 @@ export function stagedCertificateRow(seq: number, line: number, codedId: number 
   );
 }
 
-/** Where a chunk's staged rows go: which staging (one per batch staged), and the first row's seq. */
-export interface StagingPlace {
-  /** The only jurisdiction this batch may hold (an uploader's own), or null for any. */
-  jurisdiction: string | null;
-  staging: string;
-  firstSeq: number;
-}
-
 /**
  * Codes each record (a void has nothing to code) and lays it out for staging_certificates, with
  * each coded result not yet given to this staging for staging_death_coded.
@@ -101,10 +93,7 @@ export function stageDeathRecords(results: readonly DeathRecordResult[], coder: 
     let codedId: number | null = null;
     if (!voided) {
       const coded = stagedDeathCoding(certificate, coder);
-      if (coded.stagedIn !== staging) {
-        coded.stagedIn = staging;
-        batch.coded.push([coded.id, coded.json, coded.overdose]);
-      }
+      if (firstTimeIn(coded, staging)) batch.coded.push([coded.id, coded.json, coded.overdose]);
       codedId = coded.id;
     }
     batch.rows += stagedCertificateRow(seq++, line, codedId, voided, messageId, certificate);

@@ -19,7 +19,7 @@ import { codeVisitAfresh, createVisitCoding, type VisitCoding } from '../coding/
 import { VisitTextMemo } from '../coding/ed/visit-memo.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import type { ErrorRow } from './staging-rows.ts';
-import { csvList, csvNumber, csvText, newStagedId } from './staging-csv.ts';
+import { brokenChunk, csvList, csvNumber, csvText, firstTimeIn, newStagedId, type StagingPlace } from './staging-csv.ts';
 
 /** The ED coder, the syndrome engine, and the label of the definitions it holds ("id@version,..."). */
 export interface EdCoding {
@@ -44,15 +44,12 @@ export interface PortableEdCoding {
 }
 
 /** A chunk of whole records of an ED CSV file (csv-chunks.ts) for a coding worker, with the header's column positions. */
-export interface EdCsvTextRequest {
+export interface EdCsvTextRequest extends StagingPlace {
   kind: 'ed-csv-text';
   text: string;
   firstLine: number;
   positions: number[];
   headerLength: number;
-  jurisdiction: string | null;
-  staging: string;
-  firstSeq: number;
 }
 
 /** What a chunk of visits becomes for staging (ed-batch.ts): CSV rows, the coded results they name, the errors. */
@@ -151,11 +148,11 @@ function stagedCoded(visit: EdVisitWithHistory, coding: EdCoding): StagedCoded {
 export function stageEdResults(
   results: readonly EdFeedResult[],
   coding: EdCoding,
-  options: { staging: string; firstSeq: number; jurisdiction?: string | null },
+  place: StagingPlace,
 ): StagedEdChunk {
-  const { staging, jurisdiction = null } = options;
+  const { staging, jurisdiction } = place;
   const chunk: StagedEdChunk = { rows: '', coded: [], errors: [], valid: 0, rejected: 0 };
-  let seq = options.firstSeq;
+  let seq = place.firstSeq;
   for (const result of results) {
     const line = result.line ?? ('message' in result ? result.message : 0);
     if (!result.ok) {
@@ -170,10 +167,7 @@ export function stageEdResults(
       continue;
     }
     const coded = stagedCoded(result.record, coding);
-    if (coded.stagedIn !== staging) {
-      coded.stagedIn = staging;
-      chunk.coded.push([coded.id, coded.json]);
-    }
+    if (firstTimeIn(coded, staging)) chunk.coded.push([coded.id, coded.json]);
     chunk.rows += stagedVisitRow(seq++, line, coded.id, result.record);
     chunk.valid++;
   }
@@ -187,7 +181,7 @@ export function stageEdCsvText(request: EdCsvTextRequest, coding: EdCoding): Sta
     results = edCsvTextResults(request.text, request.firstLine, request.positions, request.headerLength);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
-    return { rows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+    return brokenChunk(error);
   }
   return stageEdResults(results, coding, request);
 }

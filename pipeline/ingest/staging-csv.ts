@@ -54,6 +54,29 @@ export function clearStagingDirectory(databasePath: string): void {
   fs.rmSync(stagingDirectory(databasePath), { recursive: true, force: true });
 }
 
+/** Where a chunk's staged rows go: which staging (one per batch staged), and the first row's seq. */
+export interface StagingPlace {
+  /** The only jurisdiction this batch may hold (an uploader's own), or null for any. */
+  jurisdiction: string | null;
+  staging: string;
+  firstSeq: number;
+}
+
+/**
+ * True the first time a remembered coded result meets this staging (it is then marked): a batch
+ * is given each coded result once, however many of its records share it.
+ */
+export function firstTimeIn(coded: { stagedIn: string | null }, staging: string): boolean {
+  if (coded.stagedIn === staging) return false;
+  coded.stagedIn = staging;
+  return true;
+}
+
+/** The staged chunk of a chunk whose CSV quoting is broken: nothing in it, and where (the whole file is then rejected). */
+export function brokenChunk(error: { line: number; message: string }) {
+  return { rows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+}
+
 const ID_THREAD_FACTOR = 2 ** 40;
 let idsMade = 0;
 

@@ -3,7 +3,8 @@
  * same code whether it runs on the main thread or in a coding worker.
  */
 import type { DeathCoder } from '../coding/deaths/types.ts';
-import { fromTemplateResult, stageDeathRecords, type StagingPlace } from './death-records.ts';
+import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
+import { brokenChunk, type StagingPlace } from './staging-csv.ts';
 import { mapRecord, validateRowRecord, type CertificateRowRecord } from '../formats/certificate-csv.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 
@@ -32,7 +33,7 @@ export interface CsvTextRequest {
   headerLength: number;
 }
 
-export type StageRequest = ((CsvTextRequest) | { kind: 'records'; records: CertificateRowRecord[] }) & StagingPlace;
+export type StageRequest = (CsvTextRequest | { kind: 'records'; records: CertificateRowRecord[] }) & StagingPlace;
 
 /** Parses a chunk of template records, then validates and codes them (stageRecords). */
 export function stageCsvText(request: CsvTextRequest & StagingPlace, coder: DeathCoder): StagedBatch {
@@ -41,7 +42,7 @@ export function stageCsvText(request: CsvTextRequest & StagingPlace, coder: Deat
   try {
     records = parser.end(parser.push(request.text));
   } catch (error) {
-    if (error instanceof CsvSyntaxError) return { rows: '', coded: [], errors: [], valid: 0, rejected: 0, syntaxError: { line: error.line, message: error.message.replace(/^line \d+: /, '') } };
+    if (error instanceof CsvSyntaxError) return brokenChunk(error);
     throw error;
   }
   const positions = new Map(request.positions);
