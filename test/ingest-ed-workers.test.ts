@@ -1,5 +1,6 @@
 /**
- * ED CSV staged through the coding workers stores exactly what staging on the main thread stores,
+ * ED CSV staged through the coding workers stores exactly what staging on the main thread stores
+ * (both row by row: VIGIL_ED_CSV_BULK=false), and so does the bulk path through DuckDB's reader,
  * and the staging CSV (pipeline/ingest/staging-csv.ts) carries every awkward value unchanged:
  * quotes, commas, line breaks, non-ASCII text, empty text apart from absent text.
  */
@@ -23,8 +24,8 @@ function feed(count: number): string {
   return `${HEADER}\n${rows.join('\n')}\n`;
 }
 
-async function load(workers: number, text: string) {
-  const r = await openTestRuntime({ codingWorkers: workers });
+async function load(workers: number, text: string, edCsvBulk = false) {
+  const r = await openTestRuntime({ codingWorkers: workers, edCsvBulk });
   try {
     const input = path.join(r.dataDir, 'ed.csv');
     fs.writeFileSync(input, text);
@@ -49,10 +50,12 @@ describe('ED CSV in coding workers', () => {
     const text = feed(20_000); // ~1.6 MiB: several worker chunks
     const inThread = await load(0, text);
     const inWorkers = await load(2, text);
+    const inBulk = await load(0, text, true); // DuckDB's reader (ed-csv-bulk.ts), the default
     expect(inThread.report).toMatchObject({ status: 'loaded', recordsRead: 20_000, recordsRejected: 1, recordsLoaded: 19_999 });
     expect(inThread.report.errors).toEqual([{ line: expect.any(Number), recordId: 'BAD-1', field: 'visit_datetime', message: expect.any(String) }]);
     expect(inThread.staging).toEqual([]);
     expect(inWorkers).toEqual(inThread);
+    expect(inBulk).toEqual(inThread);
     // Record ids in file order; an update is the next version of its visit, and the current one.
     const first = inThread.stored.filter((v) => v.visit_id === 'F39049-000001');
     expect(first.map((v) => [v.version, v.is_current])).toEqual([[1, false], [2, true]]);

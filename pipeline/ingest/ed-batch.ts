@@ -9,11 +9,13 @@
 import fs from 'node:fs';
 import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
+import type { Logger } from 'pino';
 import { readEdFeed, type EdFormat } from '../formats/ed-feed.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchPlan, IncomingBatch, IngestContext, StagedCounts } from './batch-runner.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { batchEdCoding } from './ed-coding.ts';
+import { stageEdCsvInBulk } from './ed-csv-bulk.ts';
 import { STAGED_VISIT_COLUMNS, stageEdResults, type EdCoding, type StagedEdChunk } from './ed-staging.ts';
 import { readStagingCsv, stagingFileFor, type StagingCsvFile } from './staging-csv.ts';
 import { StagingSink, stagingName, type StagingTables } from './staging-sink.ts';
@@ -27,7 +29,7 @@ const ED_STAGING: StagingTables = {
   loadSql: loaderSql.get('load_ed_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_VISIT_COLUMNS)),
 };
 
-export function edPlan(context: Pick<IngestContext, 'db' | 'pool'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
+export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | 'edCsvBulk'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
   // One coding for the whole batch, even if definitions change or a term is approved while it
   // loads: asked for when the batch starts (the approved terms are read then), recorded at commit.
   let used: EdCoding | null = null;
@@ -36,7 +38,7 @@ export function edPlan(context: Pick<IngestContext, 'db' | 'pool'> & { edCoding:
     format,
     stage: async (connection, batch) => {
       used = await batchEdCoding(connection, context.edCoding());
-      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null);
+      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null, context.logger, context.edCsvBulk !== false);
     },
     commit: async (connection, batch, log) => {
       const c = used!;
@@ -60,13 +62,17 @@ async function stageEdFile(
   format: EdFormat,
   coding: EdCoding,
   pool: CodingPool | null,
+  log: Logger,
+  bulk: boolean,
 ): Promise<StagedCounts> {
   const sink = await StagingSink.open(connection, file, ED_STAGING);
   const staging = stagingName(batch.batchId);
   const input = fs.createReadStream(batch.raw.path);
   const progress = () => batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
   try {
-    if (format === 'ed-csv' && pool && coding.portable) {
+    if (format === 'ed-csv' && bulk && (await stageEdCsvInBulk(connection, batch.raw.path, sink, coding, { staging, jurisdiction: batch.jurisdiction, log, onProgress: batch.onProgress }))) {
+      // staged by DuckDB's reader (ed-csv-bulk.ts)
+    } else if (format === 'ed-csv' && pool && coding.portable) {
       await stageInWorkers(input, pool, coding, { staging, jurisdiction: batch.jurisdiction }, (chunk) => {
         sink.add(chunk);
         progress();

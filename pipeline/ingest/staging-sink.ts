@@ -57,6 +57,11 @@ export class StagingSink {
     this.rejected += chunk.rejected;
   }
 
+  /** Counts valid records put into the records' staging table by SQL, not through the file (ed-csv-bulk.ts). */
+  countStagedElsewhere(valid: number): void {
+    this.valid += valid;
+  }
+
   /** Closes the appenders, then has DuckDB read the staging file (deleted after). */
   async finish(connection: DuckDBConnection): Promise<StagedCounts> {
     this.closeAppenders();

@@ -119,6 +119,47 @@ function addError(errors: FieldError[] | null, field: string, message: string): 
   return list;
 }
 
+/*
+ * Each field's rule on its own, as a value or `undefined` when the field is invalid: the row
+ * validator below is built from them, and the bulk ED CSV path (pipeline/ingest/ed-csv-bulk.ts)
+ * applies them once per distinct value of a column, so both read a field the same way.
+ */
+
+/** A facility id as stored (trimmed), or undefined when too long. */
+export function edFacilityValue(raw: string | undefined): string | undefined {
+  const facilityId = trimmed(raw);
+  return facilityId.length > MAX_ID ? undefined : facilityId;
+}
+
+/** An age in whole years 0-120, null when blank, undefined when not an age. */
+export function edAgeValue(raw: string | undefined): number | null | undefined {
+  const ageText = trimmed(raw);
+  if (ageText === '') return null;
+  const age = ageText.length <= 3 ? digits(ageText, 0, ageText.length) : -1;
+  return age < 0 || age > 120 ? undefined : age;
+}
+
+/** A sex code (M, F, U; any case), null when blank, undefined when not a code. */
+export function edSexValue(raw: string | undefined): 'M' | 'F' | 'U' | null | undefined {
+  const sex = trimmed(raw).toUpperCase();
+  if (sex === '') return null;
+  return sex === 'M' || sex === 'F' || sex === 'U' ? sex : undefined;
+}
+
+/** A 5-digit county FIPS code, null when blank, undefined when not one. */
+export function edCountyValue(raw: string | undefined): string | null | undefined {
+  const county = trimmed(raw);
+  if (county === '') return null;
+  return county.length !== 5 || digits(county, 0, 5) < 0 ? undefined : county;
+}
+
+/** A free-text field (chief complaint, triage note) trimmed, null when blank, undefined when too long. */
+export function edTextValue(raw: string | undefined): string | null | undefined {
+  const text = trimmed(raw);
+  if (text.length > MAX_TEXT) return undefined;
+  return text === '' ? null : text;
+}
+
 export type EdValidationResult = { ok: true; visit: EdVisit } | { ok: false; errors: FieldError[] };
 
 /**
@@ -132,38 +173,38 @@ export function validateEdVisitRow(row: EdVisitRow): EdValidationResult {
   const visitId = trimmed(r.visit_id);
   if (visitId === '') errors = addError(errors, 'visit_id', 'is required');
   else if (visitId.length > MAX_ID) errors = addError(errors, 'visit_id', `longer than ${MAX_ID} characters`);
-  const facilityId = trimmed(r.facility_id);
-  if (facilityId.length > MAX_ID) errors = addError(errors, 'facility_id', `longer than ${MAX_ID} characters`);
+  const facilityId = edFacilityValue(r.facility_id);
+  if (facilityId === undefined) errors = addError(errors, 'facility_id', `longer than ${MAX_ID} characters`);
   const datetime = trimmed(r.visit_datetime);
   const checked = datetime === '' ? 'empty' : checkDatetime(datetime);
   if (checked === 'empty') errors = addError(errors, 'visit_datetime', 'is required');
   else if (checked === 'bad form') errors = addError(errors, 'visit_datetime', 'not a date and time in YYYY-MM-DDTHH:MM[:SS] form');
   else if (checked === 'no such time') errors = addError(errors, 'visit_datetime', `no such date and time: ${datetime}`);
-  const ageText = trimmed(r.age);
-  const age = ageText === '' ? null : ageText.length <= 3 ? digits(ageText, 0, ageText.length) : -1;
-  if (age !== null && (age < 0 || age > 120)) errors = addError(errors, 'age', 'not an age in whole years (0-120)');
-  const sex = trimmed(r.sex).toUpperCase();
-  if (sex !== '' && sex !== 'M' && sex !== 'F' && sex !== 'U') errors = addError(errors, 'sex', 'not a sex code (M, F, U)');
-  const county = trimmed(r.patient_county_fips);
-  if (county !== '' && (county.length !== 5 || digits(county, 0, 5) < 0)) errors = addError(errors, 'patient_county_fips', 'not a 5-digit county FIPS code');
-  const chiefComplaint = trimmed(r.chief_complaint);
-  if (chiefComplaint.length > MAX_TEXT) errors = addError(errors, 'chief_complaint', `longer than ${MAX_TEXT} characters`);
-  const triageNote = trimmed(r.triage_note);
-  if (triageNote.length > MAX_TEXT) errors = addError(errors, 'triage_note', `longer than ${MAX_TEXT} characters`);
+  const age = edAgeValue(r.age);
+  if (age === undefined) errors = addError(errors, 'age', 'not an age in whole years (0-120)');
+  const sex = edSexValue(r.sex);
+  if (sex === undefined) errors = addError(errors, 'sex', 'not a sex code (M, F, U)');
+  const county = edCountyValue(r.patient_county_fips);
+  if (county === undefined) errors = addError(errors, 'patient_county_fips', 'not a 5-digit county FIPS code');
+  const chiefComplaint = edTextValue(r.chief_complaint);
+  if (chiefComplaint === undefined) errors = addError(errors, 'chief_complaint', `longer than ${MAX_TEXT} characters`);
+  const triageNote = edTextValue(r.triage_note);
+  if (triageNote === undefined) errors = addError(errors, 'triage_note', `longer than ${MAX_TEXT} characters`);
   const diagnoses = parseDiagnoses(r.discharge_diagnoses ?? '');
   for (const code of diagnoses.bad) errors = addError(errors, 'discharge_diagnoses', `not an ICD-10-CM code: ${code}`);
   if (errors !== null) return { ok: false, errors };
+  // No error, so no field is undefined.
   return {
     ok: true,
     visit: {
       visitId,
-      facilityId,
+      facilityId: facilityId as string,
       visitDatetime: datetime.charCodeAt(10) === 32 ? `${datetime.slice(0, 10)}T${datetime.slice(11)}` : datetime,
-      age,
-      sex: sex === '' ? null : (sex as 'M' | 'F' | 'U'),
-      patientCountyFips: county === '' ? null : county,
-      chiefComplaint: chiefComplaint === '' ? null : chiefComplaint,
-      triageNote: triageNote === '' ? null : triageNote,
+      age: age as number | null,
+      sex: sex as EdVisit['sex'],
+      patientCountyFips: county as string | null,
+      chiefComplaint: chiefComplaint as string | null,
+      triageNote: triageNote as string | null,
       dischargeDiagnoses: diagnoses.codes,
     },
   };

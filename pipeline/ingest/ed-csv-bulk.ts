@@ -1,0 +1,305 @@
+/**
+ * ED CSV staged by DuckDB's own reader, for speed: an ED feed is mostly the same few thousand
+ * facilities, ages, counties and code lists, and triage texts that recur, so instead of parsing,
+ * validating and coding a million visits one by one in JavaScript, DuckDB reads the raw file on
+ * its threads, and JavaScript sees each distinct value once:
+ *
+ * 1. DuckDB reads the file, every column as text, in file order (bulk_ed_read.sql).
+ * 2. The few-valued columns (facility, age, sex, county) are validated per distinct value with
+ *    the row validator's own field rules (ed-visit-schema.ts), and the county by jurisdiction.
+ * 3. Each distinct (chief complaint, triage note, diagnoses, under-6) is validated and coded once
+ *    (bulk_ed_keys.sql), through the same memo as every other ED path (ed-staging.ts).
+ * 4. Every row whose fields all passed goes into staging_ed_visits in one statement
+ *    (bulk_ed_stage.sql); the rest (errors, mostly) are validated row by row in JavaScript
+ *    exactly as the streaming path does, so every message is the same.
+ *
+ * The file is taken this way only when DuckDB reads it as our parser would; otherwise
+ * `stageEdCsvInBulk` declines before staging anything, and the batch goes the streaming way
+ * (ed-batch.ts), which also reports file-level errors. It declines when: the header is not one
+ * line followed by a record; a field starts with spaces before a quote (DuckDB and csv.ts read
+ * that differently); DuckDB cannot read the file (a row with too many or too few fields, a quote
+ * in an unquoted field after text, mixed line endings, invalid UTF-8, ...); or the file's line
+ * breaks are not the records' plus the header's (a blank line inside), which line numbers rely on.
+ */
+import fs from 'node:fs';
+import { BIGINT, BOOLEAN, SMALLINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import { CHILD_INGESTION_AGE } from '../coding/ed/poisoning.ts';
+import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
+import { prescanCsv } from '../formats/csv-prescan.ts';
+import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
+import { edAgeValue, edCountyValue, edFacilityValue, edSexValue, edTextValue, parseDiagnoses } from '../records/ed-visit-schema.ts';
+import { ChunkAppender } from '../store/chunk-appender.ts';
+import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import { edJurisdictionProblem } from './ed-jurisdiction.ts';
+import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
+import { LIST_SEPARATOR } from './staging-csv.ts';
+import type { StagingSink } from './staging-sink.ts';
+
+const loaderSql = readSqlFiles('loader');
+
+/**
+ * DuckDB's null string, which no field should be: with it, an empty field is '' (the validator's
+ * blank), never NULL. A field that is this text comes back NULL, and is put back (stageTheRest).
+ */
+const NULL_TEXT = 'vigil:not-a-null:8c1e0f';
+/** How much of the file's start is parsed for the header. */
+const HEAD_BYTES = 1 << 20;
+/** Rows read back from DuckDB at a time (distinct keys, rows left for JavaScript). */
+const PAGE_ROWS = 20_000;
+/** Keys coded between two turns of the event loop (~20 ms). */
+const CODING_SLICE = 1_000;
+/** Keys a worker codes at a time. */
+const WORKER_KEYS = 2_500;
+
+interface Header {
+  positions: number[];
+  length: number;
+}
+
+export interface BulkEdOptions {
+  staging: string;
+  jurisdiction: string | null;
+  log?: Logger;
+  onProgress?: (recordsRead: number, bytesRead: number) => void;
+}
+
+/**
+ * Stages an ED CSV file through DuckDB's reader (see above). Returns false, having staged nothing,
+ * when the file must go the streaming way instead.
+ */
+export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: string, sink: StagingSink, coding: EdCoding, options: BulkEdOptions): Promise<boolean> {
+  const started = performance.now();
+  const steps: Record<string, number> = {};
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const from = performance.now();
+    const result = await work();
+    steps[name] = Math.round(performance.now() - from);
+    return result;
+  };
+  const header = readHeader(rawPath);
+  if (header === null) return declined(options, 'the header is not one line followed by a record');
+  const prescan = prescanCsv(rawPath);
+  const read = await step('read', () => readIntoDuckdb(connection, rawPath, header));
+  const scan = await step('prescan', () => prescan);
+  const refusal =
+    read.error !== null
+      ? `DuckDB could not read it: ${read.error.split('\n')[0]}`
+      : scan.spaceBeforeQuote
+        ? 'a field starts with spaces before a quote'
+        : scan.lineBreaks !== read.records + read.breaks + scan.finalBreaks
+          ? `its ${scan.lineBreaks} line breaks are not those of ${read.records} records and a header (a blank line inside?)`
+          : null;
+  if (refusal !== null) {
+    await dropBulkTables(connection);
+    return declined(options, refusal);
+  }
+  const fileBytes = fs.statSync(rawPath).size;
+  options.onProgress?.(read.records, fileBytes);
+
+  await step('values', () => writeFieldValues(connection, options.jurisdiction));
+  await step('keys', () => runScript(connection, loaderSql.get('bulk_ed_keys')!, { child_age: CHILD_INGESTION_AGE }));
+  const keys = await step('texts', () => readKeyTexts(connection));
+  // The rows are staged by DuckDB while this thread codes the keys: each needs only the other's
+  // ids (a key's coded result is named -key_id), and the two together take what each takes alone.
+  const line = read.breaks === 0 ? '2 + rowid' : '2 + rowid + coalesce(sum(breaks) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)';
+  const stageFrom = performance.now();
+  const stagedRows = runScript(connection, loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', line), { child_age: CHILD_INGESTION_AGE }).then(
+    () => void (steps.stage = Math.round(performance.now() - stageFrom)),
+  );
+  let coded: [number, string][];
+  try {
+    coded = await step('code', () => codeInSlices(keys, coding));
+  } finally {
+    await stagedRows; // never left running on the connection, even when coding failed
+  }
+  sink.add({ rows: '', coded, errors: [], valid: 0, rejected: 0 });
+  const staged = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM staging_ed_visits')).getRows()[0]![0]);
+  sink.countStagedElsewhere(staged);
+  await step('rest', () => stageTheRest(connection, sink, coding, header, options));
+  await dropBulkTables(connection);
+  options.onProgress?.(read.records, fileBytes);
+  options.log?.debug({ records: read.records, inBulk: staged, ms: Math.round(performance.now() - started), steps }, 'ED CSV staged in bulk');
+  return true;
+}
+
+function declined(options: BulkEdOptions, reason: string): false {
+  options.log?.info({ reason }, 'ED CSV read row by row, not in bulk');
+  return false;
+}
+
+/** The header's column positions, when the file starts with a one-line header and a record on line 2. */
+function readHeader(rawPath: string): Header | null {
+  const fd = fs.openSync(rawPath, 'r');
+  const bytes = Buffer.alloc(HEAD_BYTES);
+  const length = fs.readSync(fd, bytes, 0, HEAD_BYTES, 0);
+  fs.closeSync(fd);
+  let records;
+  try {
+    records = new CsvParser(1).push(bytes.subarray(0, length).toString('utf8'));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return null;
+    throw error;
+  }
+  if (records.length < 2 || records[0]!.line !== 1 || records[1]!.line !== 2) return null;
+  try {
+    return { positions: edColumnPositions(records[0]!.fields), length: records[0]!.fields.length };
+  } catch {
+    return null; // not the ED header: the streaming path says what is missing
+  }
+}
+
+const ED_FIELD_NAMES = ['visit_id', 'facility_id', 'visit_datetime', 'age', 'sex', 'patient_county_fips', 'chief_complaint', 'triage_note', 'discharge_diagnoses'];
+
+/** Line breaks in one text column as csv.ts counts them: LF, CR, and CRLF once. */
+function breaksIn(column: string): string {
+  const count = (text: string) => `(strlen(${column}) - strlen(replace(${column}, ${text}, '')))`;
+  return `CASE WHEN contains(${column}, chr(10)) OR contains(${column}, chr(13)) THEN ${count('chr(10)')} + ${count('chr(13)')} - ${count('chr(13) || chr(10)')} // 2 ELSE 0 END`;
+}
+
+async function readIntoDuckdb(connection: DuckDBConnection, rawPath: string, header: Header): Promise<{ error: string | null; records: number; breaks: number }> {
+  const columns = Array.from({ length: header.length }, (_, i) => `c${i}`);
+  // No null padding: DuckDB cannot pad rows in parallel when quoted fields hold line breaks, so a short
+  // row is an error and the file goes the streaming way, which reports it.
+  const readCsv =
+    `read_csv($raw_path, header = false, skip = 1, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true, ` +
+    `allow_quoted_nulls = false, nullstr = '${NULL_TEXT}', max_line_size = 2097152, buffer_size = 8388608, ` +
+    `columns = {${columns.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
+  const fields = header.positions.map((p, i) => `c${p} AS ${ED_FIELD_NAMES[i]}`).join(', ');
+  const breaks = columns.map(breaksIn).join(' + ');
+  const sql = loaderSql.get('bulk_ed_read')!.replaceAll('{{read_csv}}', readCsv).replaceAll('{{fields}}', fields).replaceAll('{{breaks}}', breaks);
+  const before = (await connection.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
+  await connection.run('SET SESSION preserve_insertion_order = true');
+  try {
+    await runScript(connection, sql, { raw_path: rawPath });
+  } catch (error) {
+    return { error: (error as Error).message, records: 0, breaks: 0 };
+  } finally {
+    await connection.run(`SET SESSION preserve_insertion_order = ${before === true}`);
+  }
+  const [records, breaksTotal] = (await connection.runAndReadAll('SELECT count(*), coalesce(sum(breaks), 0)::BIGINT FROM bulk_ed_rows')).getRows()[0]!;
+  return { error: null, records: Number(records), breaks: Number(breaksTotal) };
+}
+
+/**
+ * The distinct values of the few-valued columns, each as the row validator reads it; an invalid
+ * value is left out, and so are counties outside `jurisdiction`, so their rows fall to JavaScript.
+ */
+async function writeFieldValues(connection: DuckDBConnection, jurisdiction: string | null): Promise<void> {
+  const distinct = await connection.runAndReadAll(
+    ['facility_id', 'age', 'sex', 'patient_county_fips', 'discharge_diagnoses'].map((field) => `SELECT DISTINCT '${field}' AS field, ${field} AS raw FROM bulk_ed_rows`).join(' UNION ALL '),
+  );
+  const appender = await ChunkAppender.create(connection, 'bulk_ed_values', [VARCHAR, VARCHAR, VARCHAR, SMALLINT]);
+  try {
+    for (const [field, raw] of distinct.getRows() as [string, string | null][]) {
+      if (raw === null) continue; // the null string's own text: its rows fall to JavaScript (stageTheRest)
+      if (field === 'age') {
+        const age = edAgeValue(raw);
+        if (age !== undefined) appender.add([field, raw, null, age]);
+        continue;
+      }
+      if (field === 'discharge_diagnoses') {
+        const diagnoses = parseDiagnoses(raw);
+        if (diagnoses.bad.length === 0) appender.add([field, raw, diagnoses.codes.join(LIST_SEPARATOR), null]);
+        continue;
+      }
+      const value = field === 'facility_id' ? edFacilityValue(raw) : field === 'sex' ? edSexValue(raw) : edCountyValue(raw);
+      if (value === undefined) continue;
+      if (field === 'patient_county_fips' && jurisdiction !== null && edJurisdictionProblem(value, jurisdiction) !== null) continue;
+      appender.add([field, raw, value, null]);
+    }
+  } finally {
+    appender.close();
+  }
+}
+
+/** A key as read back and validated: its texts as the validator reads them. */
+interface ReadKey {
+  keyId: number;
+  key: EdCodingKey;
+}
+
+/**
+ * A key's coded result is named by its key, negated: staging_ed_coded's other ids (newStagedId,
+ * for the rows validated in JavaScript) are positive, so the two never meet.
+ */
+const codedIdOfKey = (keyId: number) => -keyId;
+
+/**
+ * Reads every key and validates its texts, writing bulk_ed_key_codes: whether the texts are as
+ * read, and if not what they are. The keys left out are invalid, and their rows fall to
+ * JavaScript. Coding happens after, on the calling thread, not on the coding workers: two workers
+ * coding keys side by side ran at ~45% of the main thread's speed each (65 against 30 µs a key:
+ * the two cores share memory bandwidth), and the main thread is free while DuckDB stages.
+ */
+async function readKeyTexts(connection: DuckDBConnection): Promise<ReadKey[]> {
+  const appender = await ChunkAppender.create(connection, 'bulk_ed_key_codes', [BIGINT, BIGINT, BOOLEAN, VARCHAR, VARCHAR]);
+  const diagnosesOf = new Map<string, string[] | null>();
+  const keys: ReadKey[] = [];
+  try {
+    for (let from = 1; ; from += PAGE_ROWS) {
+      const page = await connection.runAndReadAll(
+        'SELECT key_id::DOUBLE, chief_complaint, triage_note, discharge_diagnoses, child FROM bulk_ed_keys WHERE key_id BETWEEN $from AND $to',
+        { from, to: from + PAGE_ROWS - 1 },
+      );
+      const rows = page.getRows() as [number, string | null, string | null, string | null, boolean][];
+      if (rows.length === 0) break;
+      for (const [keyId, complaint, note, diagnosesText, child] of rows) {
+        if (complaint === null || note === null || diagnosesText === null) continue; // as in writeFieldValues
+        const chiefComplaint = edTextValue(complaint);
+        const triageNote = edTextValue(note);
+        let diagnoses = diagnosesOf.get(diagnosesText);
+        if (diagnoses === undefined) {
+          const parsed = parseDiagnoses(diagnosesText);
+          diagnosesOf.set(diagnosesText, (diagnoses = parsed.bad.length === 0 ? parsed.codes : null));
+        }
+        if (chiefComplaint === undefined || triageNote === undefined || diagnoses === null) continue;
+        const asRead = chiefComplaint === complaint && triageNote === note;
+        appender.add([BigInt(keyId), BigInt(codedIdOfKey(keyId)), asRead, asRead ? null : chiefComplaint, asRead ? null : triageNote]);
+        keys.push({ keyId, key: { chiefComplaint, triageNote, dischargeDiagnoses: diagnoses, child } });
+      }
+    }
+  } finally {
+    appender.close();
+  }
+  return keys;
+}
+
+/**
+ * Codes the keys a slice at a time, letting the event loop run between slices: each statement
+ * of a script is started from the loop when the one before ends, so coding in one go would hold
+ * back DuckDB's next statement until the coding was done.
+ */
+async function codeInSlices(keys: readonly ReadKey[], coding: EdCoding): Promise<[number, string][]> {
+  const coded: [number, string][] = [];
+  for (let at = 0; at < keys.length; at += CODING_SLICE) {
+    const slice = keys.slice(at, at + CODING_SLICE);
+    codeEdKeys(slice.map((k) => k.key), coding).forEach((json, i) => coded.push([codedIdOfKey(slice[i]!.keyId), json]));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return coded;
+}
+
+/** The rows bulk_ed_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
+async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, coding: EdCoding, header: Header, options: BulkEdOptions): Promise<void> {
+  await connection.run('CREATE OR REPLACE TEMP TABLE bulk_ed_rest AS SELECT l.* FROM bulk_ed_lines l ANTI JOIN staging_ed_visits s ON s.seq = l.seq');
+  const columns = ED_FIELD_NAMES.join(', ');
+  for (let after = -1; ; ) {
+    const page = await connection.runAndReadAll(`SELECT seq, line, ${columns} FROM bulk_ed_rest WHERE seq > $after ORDER BY seq LIMIT ${PAGE_ROWS}`, { after });
+    const rows = page.getRows() as [bigint, number | bigint, ...(string | null)[]][];
+    if (rows.length === 0) break;
+    for (const [seq, line, ...values] of rows) {
+      const fields: string[] = new Array<string>(header.length).fill('');
+      header.positions.forEach((position, i) => (fields[position] = values[i] ?? NULL_TEXT));
+      const result = edRecordResult(Number(line), fields, header.positions, header.length);
+      sink.add(stageEdResults([result], coding, { staging: options.staging, jurisdiction: options.jurisdiction, firstSeq: Number(seq) }));
+    }
+    after = Number(rows[rows.length - 1]![0]);
+  }
+}
+
+async function dropBulkTables(connection: DuckDBConnection): Promise<void> {
+  for (const table of ['bulk_ed_rows', 'bulk_ed_values', 'bulk_ed_key_codes', 'bulk_ed_keys', 'bulk_ed_lines', 'bulk_ed_rest']) {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
