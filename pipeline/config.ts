@@ -37,8 +37,9 @@ const environmentSchema = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 2GB or 512MiB')
     .default('1GB'),
   // Off by default: on this 2-vCPU machine coding is memory-bound (two coder processes side by side
-  // each run at ~60% of one alone; bench/README.md), so two workers (certificate and ED CSV) gain
-  // ~20-25% end to end for ~35% more memory. On a machine with more memory bandwidth per core, raise it.
+  // each run at ~60% of one alone; bench/README.md), so two workers (certificates, and ED CSV the
+  // bulk path declines) gain ~20-25% end to end for ~35% more memory. On a machine with more memory
+  // bandwidth per core, raise it.
   VIGIL_CODING_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   // ED CSV read by DuckDB's reader, each distinct value validated and coded once
   // (pipeline/ingest/ed-csv-bulk.ts); 'false' reads every file row by row, as other ED formats are.

@@ -5,6 +5,10 @@
  * (commit_ed_visits.sql) that versions visits by (facility_id, visit_id). Every visit is coded
  * with the coding the batch started with; its coder and lexicon version (the ED overlay version
  * when approved terms reach ED) are recorded on each coding.
+ *
+ * ED CSV goes in bulk when it can (ed-csv-bulk.ts: DuckDB reads the raw file, each distinct value
+ * is validated and each distinct text coded once), else row by row like the other formats, in the
+ * coding workers when there are some.
  */
 import fs from 'node:fs';
 import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
