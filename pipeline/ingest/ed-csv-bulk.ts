@@ -8,10 +8,11 @@
  * 2. The few-valued columns (facility, age, sex, county) are validated per distinct value with
  *    the row validator's own field rules (ed-visit-schema.ts), and the county by jurisdiction.
  * 3. Each distinct (chief complaint, triage note, diagnoses, under-6) is validated and coded once
- *    (bulk_ed_keys.sql), through the same memo as every other ED path (ed-staging.ts).
+ *    (bulk_ed_keys.sql) with the code every ED path codes with (ed-staging.ts).
  * 4. Every row whose fields all passed goes into staging_ed_visits in one statement
- *    (bulk_ed_stage.sql); the rest (errors, mostly) are validated row by row in JavaScript
- *    exactly as the streaming path does, so every message is the same.
+ *    (bulk_ed_stage.sql), which DuckDB runs while this thread codes the keys; the rest (errors,
+ *    mostly) are validated row by row in JavaScript exactly as the streaming path does, so every
+ *    message is the same.
  *
  * The file is taken this way only when DuckDB reads it as our parser would; otherwise
  * `stageEdCsvInBulk` declines before staging anything, and the batch goes the streaming way
