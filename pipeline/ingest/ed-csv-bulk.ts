@@ -29,12 +29,13 @@ import { CHILD_INGESTION_AGE } from '../coding/ed/poisoning.ts';
 import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
 import { prescanCsv } from '../formats/csv-prescan.ts';
 import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
+import { ED_VISIT_COLUMNS } from '../records/ed-visit.ts';
 import { edAgeValue, edCountyValue, edFacilityValue, edSexValue, edTextValue, parseDiagnoses } from '../records/ed-visit-schema.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
-import { LIST_SEPARATOR } from './staging-csv.ts';
+import { LIST_SEPARATOR, readCsvCall } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
 
 const loaderSql = readSqlFiles('loader');
@@ -150,8 +151,6 @@ function readHeader(rawPath: string): Header | null {
   }
 }
 
-const ED_FIELD_NAMES = ['visit_id', 'facility_id', 'visit_datetime', 'age', 'sex', 'patient_county_fips', 'chief_complaint', 'triage_note', 'discharge_diagnoses'];
-
 /** Line breaks in one text column as csv.ts counts them: LF, CR, and CRLF once. */
 function breaksIn(column: string): string {
   const count = (text: string) => `(strlen(${column}) - strlen(replace(${column}, ${text}, '')))`;
@@ -162,11 +161,8 @@ async function readIntoDuckdb(connection: DuckDBConnection, rawPath: string, hea
   const columns = Array.from({ length: header.length }, (_, i) => `c${i}`);
   // No null padding: DuckDB cannot pad rows in parallel when quoted fields hold line breaks, so a short
   // row is an error and the file goes the streaming way, which reports it.
-  const readCsv =
-    `read_csv($raw_path, header = false, skip = 1, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true, ` +
-    `allow_quoted_nulls = false, nullstr = '${NULL_TEXT}', max_line_size = 2097152, buffer_size = 8388608, ` +
-    `columns = {${columns.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
-  const fields = header.positions.map((p, i) => `c${p} AS ${ED_FIELD_NAMES[i]}`).join(', ');
+  const readCsv = readCsvCall('raw_path', columns.map((c) => [c, 'VARCHAR']), `skip = 1, nullstr = '${NULL_TEXT}'`);
+  const fields = header.positions.map((p, i) => `c${p} AS ${ED_VISIT_COLUMNS[i]}`).join(', ');
   const breaks = columns.map(breaksIn).join(' + ');
   const sql = loaderSql.get('bulk_ed_read')!.replaceAll('{{read_csv}}', readCsv).replaceAll('{{fields}}', fields).replaceAll('{{breaks}}', breaks);
   const before = (await connection.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
@@ -284,7 +280,7 @@ async function codeInSlices(keys: readonly ReadKey[], coding: EdCoding): Promise
 /** The rows bulk_ed_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
 async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, coding: EdCoding, header: Header, options: BulkEdOptions): Promise<void> {
   await connection.run('CREATE OR REPLACE TEMP TABLE bulk_ed_rest AS SELECT l.* FROM bulk_ed_lines l ANTI JOIN staging_ed_visits s ON s.seq = l.seq');
-  const columns = ED_FIELD_NAMES.join(', ');
+  const columns = ED_VISIT_COLUMNS.join(', ');
   for (let after = -1; ; ) {
     const page = await connection.runAndReadAll(`SELECT seq, line, ${columns} FROM bulk_ed_rest WHERE seq > $after ORDER BY seq LIMIT ${PAGE_ROWS}`, { after });
     const rows = page.getRows() as [bigint, number | bigint, ...(string | null)[]][];

@@ -135,15 +135,22 @@ export function stagingFileFor(databasePath: string, batchId: string, table: str
 }
 
 /**
- * The read_csv call for a staging file of `columns` (name → DuckDB type, in file order), with the
- * path as the `$staging_path` parameter: the dialect above, nothing guessed.
+ * A read_csv call over the file named by the parameter `$<pathParameter>`, with `columns` (name →
+ * DuckDB type, in file order) and nothing guessed: RFC 4180 quoting, strict, and a 2 MiB line
+ * limit with an 8 MiB buffer (fields are at most 10,000 characters; the default buffer, 16 × the
+ * line limit per thread, ran DuckDB out of memory at 4M certificates). `options` adds to these.
  */
-export function readStagingCsv(columns: readonly (readonly [string, string])[]): string {
+export function readCsvCall(pathParameter: string, columns: readonly (readonly [string, string])[], options: string): string {
   const spec = columns.map(([name, type]) => `'${name}': '${type}'`).join(', ');
   return (
-    `read_csv($staging_path, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, ` +
-    `strict_mode = true, allow_quoted_nulls = false, max_line_size = 2097152, buffer_size = 8388608, columns = {${spec}})`
+    `read_csv($${pathParameter}, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true, ` +
+    `allow_quoted_nulls = false, max_line_size = 2097152, buffer_size = 8388608, ${options}, columns = {${spec}})`
   );
+}
+
+/** The read_csv call for a staging file of `columns`, with the path as the `$staging_path` parameter: the dialect above. */
+export function readStagingCsv(columns: readonly (readonly [string, string])[]): string {
+  return readCsvCall('staging_path', columns, `new_line = '\\n'`);
 }
 
 /** Runs `sql` (which reads the file through `readStagingCsv`) over the closed staging file, then deletes it. */
