@@ -4,7 +4,7 @@
  * validating and coding a million visits one by one in JavaScript, DuckDB reads the raw file on
  * its threads, and JavaScript sees each distinct value once:
  *
- * 1. DuckDB reads the file, every column as text, in file order (bulk_ed_read.sql).
+ * 1. DuckDB reads the file, every column as text, in file order (csv-bulk-read.ts).
  * 2. The few-valued columns (facility, age, sex, county) are validated per distinct value with
  *    the row validator's own field rules (ed-visit-schema.ts), and the county by jurisdiction.
  * 3. Each distinct (chief complaint, triage note, diagnoses, under-6) is validated and coded once
@@ -14,20 +14,13 @@
  *    mostly) are validated row by row in JavaScript exactly as the streaming path does, so every
  *    message is the same.
  *
- * The file is taken this way only when DuckDB reads it as our parser would; otherwise
- * `stageEdCsvInBulk` declines before staging anything, and the batch goes the streaming way
- * (ed-batch.ts), which also reports file-level errors. It declines when: the header is not one
- * line followed by a record; a field starts with spaces before a quote (DuckDB and csv.ts read
- * that differently); DuckDB cannot read the file (a row with too many or too few fields, a quote
- * in an unquoted field after text, mixed line endings, invalid UTF-8, ...); or the file's line
- * breaks are not the records' plus the header's (a blank line inside), which line numbers rely on.
+ * The file is taken this way only when DuckDB reads it as our parser would (csv-bulk-read.ts);
+ * otherwise `stageEdCsvInBulk` declines before staging anything, and the batch goes the streaming
+ * way (ed-batch.ts), which also reports file-level errors.
  */
-import fs from 'node:fs';
 import { BIGINT, BOOLEAN, SMALLINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import { CHILD_INGESTION_AGE } from '../coding/ed/poisoning.ts';
-import { CsvParser, CsvSyntaxError } from '../formats/csv.ts';
-import { prescanCsv } from '../formats/csv-prescan.ts';
 import { edColumnPositions, edRecordResult } from '../formats/ed-csv.ts';
 import { ED_VISIT_COLUMNS } from '../records/ed-visit.ts';
 import { edAgeValue, edCountyValue, edFacilityValue, edSexValue, edTextValue, parseDiagnoses } from '../records/ed-visit-schema.ts';
@@ -35,18 +28,12 @@ import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
-import { LIST_SEPARATOR, readCsvCall } from './staging-csv.ts';
+import { declined, dropTables, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { LIST_SEPARATOR } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
 
 const loaderSql = readSqlFiles('loader');
 
-/**
- * DuckDB's null string, which no field should be: with it, an empty field is '' (the validator's
- * blank), never NULL. A field that is this text comes back NULL, and is put back (stageTheRest).
- */
-const NULL_TEXT = 'vigil:not-a-null:8c1e0f';
-/** How much of the file's start is parsed for the header. */
-const HEAD_BYTES = 1 << 20;
 /** Rows read back from DuckDB at a time (distinct keys, rows left for JavaScript). */
 const PAGE_ROWS = 20_000;
 /** Keys coded between two turns of the event loop (~20 ms). */
@@ -72,41 +59,22 @@ export interface BulkEdOptions {
  */
 export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: string, sink: StagingSink, coding: EdCoding, options: BulkEdOptions): Promise<boolean> {
   const started = performance.now();
-  const steps: Record<string, number> = {};
-  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const from = performance.now();
-    const result = await work();
-    steps[name] = Math.round(performance.now() - from);
-    return result;
-  };
-  const header = readHeader(rawPath);
-  if (header === null) return declined(options, 'the header is not one line followed by a record');
-  const prescan = prescanCsv(rawPath);
-  const read = await step('read', () => readIntoDuckdb(connection, rawPath, header));
-  const scan = await step('prescan', () => prescan);
-  const refusal =
-    read.error !== null
-      ? `DuckDB could not read it: ${read.error.split('\n')[0]}`
-      : scan.spaceBeforeQuote
-        ? 'a field starts with spaces before a quote'
-        : scan.lineBreaks !== read.records + read.breaks + scan.finalBreaks
-          ? `its ${scan.lineBreaks} line breaks are not those of ${read.records} records and a header (a blank line inside?)`
-          : null;
-  if (refusal !== null) {
-    await dropBulkTables(connection);
-    return declined(options, refusal);
-  }
-  const fileBytes = fs.statSync(rawPath).size;
-  options.onProgress?.(read.records, fileBytes);
+  const { steps, step } = stepTimer();
+  const header = edHeader(rawPath);
+  if (header === null) return declined(options.log, 'ED CSV', 'the header is not one line followed by a record');
+  const fields = header.positions.map((p, i) => `c${p} AS ${ED_VISIT_COLUMNS[i]}`).join(', ');
+  const read = await step('read', () => readCsvIntoTable(connection, rawPath, header.length, 'bulk_ed_rows', fields));
+  if ('refused' in read) return declined(options.log, 'ED CSV', read.refused);
+  options.onProgress?.(read.records, read.bytes);
 
+  await runScript(connection, loaderSql.get('bulk_ed_tables')!);
   await step('values', () => writeFieldValues(connection, options.jurisdiction));
   await step('keys', () => runScript(connection, loaderSql.get('bulk_ed_keys')!, { child_age: CHILD_INGESTION_AGE }));
   const keys = await step('texts', () => readKeyTexts(connection));
   // The rows are staged by DuckDB while this thread codes the keys: each needs only the other's
   // ids (a key's coded result is named -key_id), and the two together take what each takes alone.
-  const line = read.breaks === 0 ? '2 + rowid' : '2 + rowid + coalesce(sum(breaks) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)';
   const stageFrom = performance.now();
-  const stagedRows = runScript(connection, loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', line), { child_age: CHILD_INGESTION_AGE }).then(
+  const stagedRows = runScript(connection, loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', lineOfRow(read)), { child_age: CHILD_INGESTION_AGE }).then(
     () => void (steps.stage = Math.round(performance.now() - stageFrom)),
   );
   let coded: [number, string][];
@@ -119,63 +87,23 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   const staged = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM staging_ed_visits')).getRows()[0]![0]);
   sink.countStagedElsewhere(staged);
   await step('rest', () => stageTheRest(connection, sink, coding, header, options));
-  await dropBulkTables(connection);
-  options.onProgress?.(read.records, fileBytes);
+  await dropTables(connection, BULK_TABLES);
+  options.onProgress?.(read.records, read.bytes);
   options.log?.debug({ records: read.records, inBulk: staged, ms: Math.round(performance.now() - started), steps }, 'ED CSV staged in bulk');
   return true;
 }
 
-function declined(options: BulkEdOptions, reason: string): false {
-  options.log?.info({ reason }, 'ED CSV read row by row, not in bulk');
-  return false;
-}
+const BULK_TABLES = ['bulk_ed_rows', 'bulk_ed_values', 'bulk_ed_key_codes', 'bulk_ed_keys', 'bulk_ed_lines', 'bulk_ed_rest'];
 
-/** The header's column positions, when the file starts with a one-line header and a record on line 2. */
-function readHeader(rawPath: string): Header | null {
-  const fd = fs.openSync(rawPath, 'r');
-  const bytes = Buffer.alloc(HEAD_BYTES);
-  const length = fs.readSync(fd, bytes, 0, HEAD_BYTES, 0);
-  fs.closeSync(fd);
-  let records;
+/** The header's column positions, when the file starts with a one-line ED header and a record on line 2. */
+function edHeader(rawPath: string): Header | null {
+  const fields = readBulkHeader(rawPath);
+  if (fields === null) return null;
   try {
-    records = new CsvParser(1).push(bytes.subarray(0, length).toString('utf8'));
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) return null;
-    throw error;
-  }
-  if (records.length < 2 || records[0]!.line !== 1 || records[1]!.line !== 2) return null;
-  try {
-    return { positions: edColumnPositions(records[0]!.fields), length: records[0]!.fields.length };
+    return { positions: edColumnPositions(fields), length: fields.length };
   } catch {
     return null; // not the ED header: the streaming path says what is missing
   }
-}
-
-/** Line breaks in one text column as csv.ts counts them: LF, CR, and CRLF once. */
-function breaksIn(column: string): string {
-  const count = (text: string) => `(strlen(${column}) - strlen(replace(${column}, ${text}, '')))`;
-  return `CASE WHEN contains(${column}, chr(10)) OR contains(${column}, chr(13)) THEN ${count('chr(10)')} + ${count('chr(13)')} - ${count('chr(13) || chr(10)')} // 2 ELSE 0 END`;
-}
-
-async function readIntoDuckdb(connection: DuckDBConnection, rawPath: string, header: Header): Promise<{ error: string | null; records: number; breaks: number }> {
-  const columns = Array.from({ length: header.length }, (_, i) => `c${i}`);
-  // No null padding: DuckDB cannot pad rows in parallel when quoted fields hold line breaks, so a short
-  // row is an error and the file goes the streaming way, which reports it.
-  const readCsv = readCsvCall('raw_path', columns.map((c) => [c, 'VARCHAR']), `skip = 1, nullstr = '${NULL_TEXT}'`);
-  const fields = header.positions.map((p, i) => `c${p} AS ${ED_VISIT_COLUMNS[i]}`).join(', ');
-  const breaks = columns.map(breaksIn).join(' + ');
-  const sql = loaderSql.get('bulk_ed_read')!.replaceAll('{{read_csv}}', readCsv).replaceAll('{{fields}}', fields).replaceAll('{{breaks}}', breaks);
-  const before = (await connection.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
-  await connection.run('SET SESSION preserve_insertion_order = true');
-  try {
-    await runScript(connection, sql, { raw_path: rawPath });
-  } catch (error) {
-    return { error: (error as Error).message, records: 0, breaks: 0 };
-  } finally {
-    await connection.run(`SET SESSION preserve_insertion_order = ${before === true}`);
-  }
-  const [records, breaksTotal] = (await connection.runAndReadAll('SELECT count(*), coalesce(sum(breaks), 0)::BIGINT FROM bulk_ed_rows')).getRows()[0]!;
-  return { error: null, records: Number(records), breaks: Number(breaksTotal) };
 }
 
 /**
@@ -292,11 +220,5 @@ async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, cod
       sink.add(stageEdResults([result], coding, { staging: options.staging, jurisdiction: options.jurisdiction, firstSeq: Number(seq) }));
     }
     after = Number(rows[rows.length - 1]![0]);
-  }
-}
-
-async function dropBulkTables(connection: DuckDBConnection): Promise<void> {
-  for (const table of ['bulk_ed_rows', 'bulk_ed_values', 'bulk_ed_key_codes', 'bulk_ed_keys', 'bulk_ed_lines', 'bulk_ed_rest']) {
-    await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
 }

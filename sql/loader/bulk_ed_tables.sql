@@ -1,11 +1,5 @@
--- The bulk ED CSV path (pipeline/ingest/ed-csv-bulk.ts), first step: DuckDB reads the batch's raw
--- file itself. Placeholders, filled by the module: {{read_csv}} the read_csv call over $raw_path
--- (every column as text), {{fields}} the nine ED columns picked from it by the header's positions,
--- {{breaks}} the line breaks inside the row's fields (all of them, read or not), as csv.ts counts
--- them. Runs with preserve_insertion_order on, so a row's rowid is its place in the file.
-CREATE OR REPLACE TEMP TABLE bulk_ed_rows AS
-SELECT {{fields}}, {{breaks}} AS breaks
-FROM {{read_csv}};
+-- The bulk ED CSV path (pipeline/ingest/ed-csv-bulk.ts): the tables the module writes, after
+-- DuckDB has read the file into bulk_ed_rows (bulk_read.sql).
 
 -- Each distinct value of the few-valued columns (facility, age, sex, county, diagnoses), as the row
 -- validator reads it (ed-visit-schema.ts), written by the module; a value missing here is invalid.
