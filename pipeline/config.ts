@@ -41,9 +41,10 @@ const environmentSchema = z.object({
   // bulk path declines) gain ~20-25% end to end for ~35% more memory. On a machine with more memory
   // bandwidth per core, raise it.
   VIGIL_CODING_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
-  // ED CSV read by DuckDB's reader, each distinct value validated and coded once
-  // (pipeline/ingest/ed-csv-bulk.ts); 'false' reads every file row by row, as other ED formats are.
-  VIGIL_ED_CSV_BULK: z.enum(['true', 'false']).default('true'),
+  // Certificate template CSV and ED CSV read by DuckDB's reader, each distinct value validated and
+  // coded once (pipeline/ingest/certificate-csv-bulk.ts, ed-csv-bulk.ts); 'false' reads every file
+  // row by row, as the other formats are.
+  VIGIL_CSV_BULK: z.enum(['true', 'false']).default('true'),
   VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   VIGIL_INBOX_SCHEDULE: cronExpression('VIGIL_INBOX_SCHEDULE').default('*/5 * * * *'),
   // Nightly, after the inbox has settled: re-codes what an older coder or lexicon coded.
@@ -102,8 +103,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** Worker threads that code certificates during ingest; 0 codes on the main thread. */
   codingWorkers: number;
-  /** ED CSV through DuckDB's reader when it reads the file as ours does (ed-csv-bulk.ts). */
-  edCsvBulk: boolean;
+  /** Template and ED CSV through DuckDB's reader when it reads the file as ours does (csv-bulk-read.ts). */
+  csvBulk: boolean;
   jobs: { enabled: boolean; inboxSchedule: string; recodeSchedule: string; detectSchedule: string; refreshAggregatesSchedule: string };
   security: {
     /** Origins granted CORS; empty = closed. */
@@ -143,7 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.VIGIL_LOG_LEVEL,
     uploadMaxBytes: e.VIGIL_UPLOAD_MAX_BYTES,
     codingWorkers: e.VIGIL_CODING_WORKERS,
-    edCsvBulk: e.VIGIL_ED_CSV_BULK === 'true',
+    csvBulk: e.VIGIL_CSV_BULK === 'true',
     jobs: {
       enabled: e.VIGIL_JOBS_ENABLED === 'true',
       inboxSchedule: e.VIGIL_INBOX_SCHEDULE,

@@ -46,7 +46,7 @@ export async function openRuntime(config: Config, logger: Logger = createLogger(
   const commitLock = new Mutex();
   const edCoding = await new EdCodingSource().open(db.connection);
   const ingest = new IngestService(
-    { db, deathCoding: () => deathCoding.current(db.connection, queries), logger, commitLock, pool, edCsvBulk: config.edCsvBulk, edCoding: () => edCoding.current() },
+    { db, deathCoding: () => deathCoding.current(db.connection, queries), logger, commitLock, pool, csvBulk: config.csvBulk, edCoding: () => edCoding.current() },
     config.rawDir,
   );
   // Batches a stopped process left half-done are redone before anything else writes.

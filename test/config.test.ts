@@ -13,7 +13,7 @@ describe('configuration', () => {
       inboxDir: path.resolve('data/inbox'),
       databaseMemoryLimit: '1GB',
       codingWorkers: 0,
-      edCsvBulk: true,
+      csvBulk: true,
       port: 3000,
       host: '127.0.0.1',
       timeZone: 'America/New_York',

@@ -48,8 +48,8 @@ function awkwardFeed(): string {
   return `${HEADER}\n${[...ordinary.slice(0, 200), ...AWKWARD_ROWS, ...ordinary.slice(200)].join('\n')}\n`;
 }
 
-async function load(text: string, options: { edCsvBulk: boolean; jurisdiction?: string }) {
-  const r = await openTestRuntime({ edCsvBulk: options.edCsvBulk });
+async function load(text: string, options: { csvBulk: boolean; jurisdiction?: string }) {
+  const r = await openTestRuntime({ csvBulk: options.csvBulk });
   try {
     const input = path.join(r.dataDir, 'ed.csv');
     fs.writeFileSync(input, text);
@@ -93,8 +93,8 @@ describe('ED CSV in bulk', () => {
   it('stores what reading row by row stores: rows, codings, versions, lines and errors', async () => {
     const text = awkwardFeed();
     expect((await bulkTakes(text)).taken).toBe(true);
-    const bulk = await load(text, { edCsvBulk: true });
-    const byRow = await load(text, { edCsvBulk: false });
+    const bulk = await load(text, { csvBulk: true });
+    const byRow = await load(text, { csvBulk: false });
     expect(bulk).toEqual(byRow);
     expect(bulk.report).toMatchObject({ status: 'loaded', recordsRead: 423 });
     // The rules the awkward rows test did decide (so the comparison above is not of two empty loads).
@@ -114,8 +114,8 @@ describe('ED CSV in bulk', () => {
 
   it("rejects other jurisdictions' residents as reading row by row does", async () => {
     const text = awkwardFeed();
-    const bulk = await load(text, { edCsvBulk: true, jurisdiction: 'OH' });
-    expect(bulk).toEqual(await load(text, { edCsvBulk: false, jurisdiction: 'OH' }));
+    const bulk = await load(text, { csvBulk: true, jurisdiction: 'OH' });
+    expect(bulk).toEqual(await load(text, { csvBulk: false, jurisdiction: 'OH' }));
     expect(bulk.report.errors.filter((e) => e.field === 'patient_county_fips').map((e) => e.recordId)).toEqual(expect.arrayContaining(['A12', 'A13']));
   });
 
@@ -130,16 +130,16 @@ describe('ED CSV in bulk', () => {
     ['no header', `A1,F1,2024-03-01T10:05,40,M,39049,cp,,\n`],
   ])('declines a file with %s, staging nothing, and the row-by-row path decides', async (_, text) => {
     expect(await bulkTakes(text)).toEqual({ taken: false, staged: 0 });
-    const bulk = await load(text, { edCsvBulk: true });
-    expect(bulk).toEqual(await load(text, { edCsvBulk: false }));
+    const bulk = await load(text, { csvBulk: true });
+    expect(bulk).toEqual(await load(text, { csvBulk: false }));
   });
 
   it('takes a file whose last line has no line break, or that ends with blank lines', async () => {
     const rows = `${HEADER}\nA1,F1,2024-03-01T10:05,40,M,39049,cp,"two\nlines",\nA2,F1,2024-03-01T10:05,40,M,39049,cp,,`;
     for (const text of [rows, `${rows}\n\n\n`, `${rows.replaceAll('\n', '\r\n')}\r\n\r\n`]) {
       expect((await bulkTakes(text)).taken).toBe(true);
-      const bulk = await load(text, { edCsvBulk: true });
-      expect(bulk).toEqual(await load(text, { edCsvBulk: false }));
+      const bulk = await load(text, { csvBulk: true });
+      expect(bulk).toEqual(await load(text, { csvBulk: false }));
       expect(bulk.stored.map((v) => v.source_line)).toEqual([2, 4]);
     }
   });

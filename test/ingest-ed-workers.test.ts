@@ -1,6 +1,6 @@
 /**
  * ED CSV staged through the coding workers stores exactly what staging on the main thread stores
- * (both row by row: VIGIL_ED_CSV_BULK=false), and so does the bulk path through DuckDB's reader,
+ * (both row by row: VIGIL_CSV_BULK=false), and so does the bulk path through DuckDB's reader,
  * and the staging CSV (pipeline/ingest/staging-csv.ts) carries every awkward value unchanged:
  * quotes, commas, line breaks, non-ASCII text, empty text apart from absent text.
  */
@@ -24,8 +24,8 @@ function feed(count: number): string {
   return `${HEADER}\n${rows.join('\n')}\n`;
 }
 
-async function load(workers: number, text: string, edCsvBulk = false) {
-  const r = await openTestRuntime({ codingWorkers: workers, edCsvBulk });
+async function load(workers: number, text: string, csvBulk = false) {
+  const r = await openTestRuntime({ codingWorkers: workers, csvBulk });
   try {
     const input = path.join(r.dataDir, 'ed.csv');
     fs.writeFileSync(input, text);

@@ -29,8 +29,8 @@ interface IngestContextBase {
   commitLock: Mutex;
   /** Worker threads that validate and code; without one, the calling thread does. */
   pool?: CodingPool | null;
-  /** ED CSV through DuckDB's reader when it can (ed-csv-bulk.ts); default true. */
-  edCsvBulk?: boolean;
+  /** Template and ED CSV through DuckDB's reader when it can (certificate-csv-bulk.ts, ed-csv-bulk.ts); default true. */
+  csvBulk?: boolean;
   /** The ED coder and the current syndrome engine (definitions change at run time), for ED batches. */
   edCoding?: () => EdCoding;
 }

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { BOOLEAN, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
+import { stageCertificateCsvInBulk } from './certificate-csv-bulk.ts';
 import { readIjeRecords, readVrdrRecords } from './death-formats.ts';
 import { STAGED_CERTIFICATE_COLUMNS, stageDeathRecords } from './death-records.ts';
 import { batchDeathCoding, type BatchDeathCoding, type BatchPlan, type IncomingBatch, type IngestContext, type StagedCounts } from './batch-runner.ts';
@@ -37,7 +38,11 @@ function chosenCoding(context: IngestContext) {
   };
 }
 
-/** Certificate CSV template files: staged in worker threads when a pool exists, committed by commit_certificates.sql. */
+/**
+ * Certificate CSV template files: in bulk when DuckDB's reader reads the file as ours does
+ * (certificate-csv-bulk.ts), else row by row, in worker threads when a pool exists; committed by
+ * commit_certificates.sql.
+ */
 export function certificateCsvPlan(context: IngestContext): BatchPlan {
   const coding = chosenCoding(context);
   return {
@@ -45,7 +50,16 @@ export function certificateCsvPlan(context: IngestContext): BatchPlan {
     format: 'certificate-csv',
     stage: async (connection, batch) => {
       const chosen = await coding.choose();
-      return stageCertificates(connection, context, batch, async (input, place, append) => {
+      return stageCertificates(connection, context, batch, async (input, place, append, sink) => {
+        const bulk = {
+          staging: place().staging,
+          jurisdiction: batch.jurisdiction,
+          pool: context.pool ?? null,
+          stagingFile: (table: string) => stagingFileFor(context.db.path, batch.batchId, table),
+          log: context.logger,
+          onProgress: batch.onProgress,
+        };
+        if (context.csvBulk !== false && (await stageCertificateCsvInBulk(connection, batch.raw.path, sink, chosen, bulk))) return;
         if (context.pool) await stageInWorkers(input, context.pool, chosen, place, append);
         else for await (const chunk of readCertificateRows(input)) append(stageRecords(chunk, chosen.coder, place()));
       });
@@ -86,17 +100,22 @@ async function stageCertificates(
   connection: DuckDBConnection,
   context: IngestContext,
   batch: IncomingBatch,
-  fill: (input: fs.ReadStream, place: PlaceOf, append: (staged: StagedBatch) => void) => Promise<void>,
+  fill: (input: fs.ReadStream, place: PlaceOf, append: (staged: StagedBatch) => void, sink: StagingSink) => Promise<void>,
 ): Promise<StagedCounts> {
   const sink = await StagingSink.open(connection, stagingFileFor(context.db.path, batch.batchId, 'certificates'), CERTIFICATE_STAGING);
   const staging = stagingName(batch.batchId);
   const place: PlaceOf = (firstSeq = sink.valid) => ({ jurisdiction: batch.jurisdiction, staging, firstSeq });
   const input = fs.createReadStream(batch.raw.path);
   try {
-    await fill(input, place, (staged) => {
-      sink.add(staged);
-      batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
-    });
+    await fill(
+      input,
+      place,
+      (staged) => {
+        sink.add(staged);
+        batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
+      },
+      sink,
+    );
   } catch (error) {
     sink.discard();
     throw error;

@@ -8,7 +8,8 @@
  */
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
-import type { Certificate } from '../records/certificate.ts';
+import type { Certificate, Manner } from '../records/certificate.ts';
+import { CsvParser } from '../formats/csv.ts';
 import { newStagedId } from './staging-csv.ts';
 
 export interface StagedDeathCoding {
@@ -26,15 +27,69 @@ function causeKey(c: Certificate): string {
   return `${c.manner ?? ''}\u001f${c.part1[0] ?? ''}\u001f${c.part1[1] ?? ''}\u001f${c.part1[2] ?? ''}\u001f${c.part1[3] ?? ''}\u001f${c.part2 ?? ''}\u001f${c.howInjury ?? ''}`;
 }
 
+/** A certificate's coded result as staged, without an id: the contract's JSON and whether it is a drug overdose. */
+export function deathCodingJson(certificate: Certificate, coder: DeathCoder): { json: string; overdose: boolean } {
+  const result = coder.code(certificate);
+  const { certificate_id: _id, ...contract } = toContractJson(result);
+  return { json: JSON.stringify(contract), overdose: isDrugOverdoseCause(result.underlyingCause) };
+}
+
+/**
+ * Codes a chunk of the key file of a certificate file read in bulk (certificate-csv-bulk.ts: key
+ * id, manner as validated, Part I a-d, Part II, how the injury occurred; blank is empty) as
+ * `deathCodingJson` codes a certificate with those causes, and returns staging_death_coded's rows
+ * as text: -key id, coded JSON, is drug overdose, separated by CODED_SEPARATOR, one row a line.
+ */
+/**
+ * JSON.stringify escapes every control character, so coded JSON never holds this one (U+001F) or
+ * a line break: rows of it need no quoting, which for JSON's many quotes cost more than the
+ * JSON itself (a quote-doubling replace over ~700 characters a result).
+ */
+export const CODED_SEPARATOR = '\u001f';
+
+export function codeDeathKeyCsv(text: string, firstLine: number, coder: DeathCoder): string {
+  const parser = new CsvParser(firstLine);
+  let rows = '';
+  const orNull = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+  for (const { fields } of parser.end(parser.push(text))) {
+    const [keyId, manner, a, b, c, d, part2, howInjury] = fields;
+    const certificate: Certificate = { ...KEY_CERTIFICATE, manner: orNull(manner) as Manner | null, part1: [orNull(a), orNull(b), orNull(c), orNull(d)], part2: orNull(part2), howInjury: orNull(howInjury) };
+    const { json, overdose } = deathCodingJson(certificate, coder);
+    rows += `${-Number(keyId)}${CODED_SEPARATOR}${json}${CODED_SEPARATOR}${overdose}\n`;
+  }
+  return rows;
+}
+
+/** The rest of a certificate coded by its key: the coder reads none of it (causeKey). */
+const KEY_CERTIFICATE: Certificate = {
+  certificateId: '',
+  jurisdiction: '',
+  deathDate: null,
+  age: null,
+  sex: null,
+  residenceCountyFips: null,
+  occurrenceCountyFips: null,
+  manner: null,
+  part1: [null, null, null, null],
+  part2: null,
+  howInjury: null,
+  intervals: [null, null, null, null],
+  injuryDate: null,
+  injuryPlace: null,
+  race: null,
+  hispanic: null,
+  autopsy: null,
+  tobacco: null,
+  pregnancy: null,
+};
+
 export function stagedDeathCoding(certificate: Certificate, coder: DeathCoder): StagedDeathCoding {
   let memo = memos.get(coder);
   if (!memo) memos.set(coder, (memo = new Map()));
   const key = causeKey(certificate);
   let coded = memo.get(key);
   if (coded === undefined) {
-    const result = coder.code(certificate);
-    const { certificate_id: _id, ...contract } = toContractJson(result);
-    coded = { id: newStagedId(), json: JSON.stringify(contract), overdose: isDrugOverdoseCause(result.underlyingCause), stagedIn: null };
+    coded = { id: newStagedId(), ...deathCodingJson(certificate, coder), stagedIn: null };
     if (memo.size >= CAPACITY) memo.clear();
     memo.set(key, coded);
   }

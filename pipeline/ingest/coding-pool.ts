@@ -17,6 +17,13 @@ export interface WorkerCoding {
   terms: readonly OverlayTerm[];
 }
 
+/** A chunk of the cause keys of a certificate file read in bulk, as CSV text, to code (certificate-csv-bulk.ts). */
+export interface DeathKeysRequest {
+  kind: 'death-key-csv';
+  text: string;
+  firstLine: number;
+}
+
 interface PendingBatch {
   resolve: (batch: never) => void;
   reject: (error: Error) => void;
@@ -75,6 +82,11 @@ export class CodingPool {
   /** Parses (for CSV text), validates and codes one batch of certificates on the least busy worker, with `coding`. */
   stage(request: StageRequest, coding: WorkerCoding): Promise<StagedBatch> {
     return this.post<StagedBatch>({ request, coding });
+  }
+
+  /** Codes a chunk of cause keys (CSV text) on the least busy worker, with `coding`: staging_death_coded's rows as CSV text (codeDeathKeyCsv). */
+  codeDeathKeyCsv(text: string, firstLine: number, coding: WorkerCoding): Promise<string> {
+    return this.post<string>({ request: { kind: 'death-key-csv', text, firstLine } satisfies DeathKeysRequest, coding });
   }
 
   /** Parses, validates and codes a chunk of ED CSV text on the least busy worker, with the batch's ED coding. */

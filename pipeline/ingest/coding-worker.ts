@@ -1,7 +1,8 @@
 /**
  * A coding worker thread: parses, validates and codes chunks of certificate CSV text (or batches
  * of already mapped rows), and chunks of ED CSV text (ed-worker-coding.ts builds their coding),
- * and sends back the staging rows. Each worker reads the committed lexicon once and builds the
+ * and sends back the staging rows; or codes the distinct cause keys of a certificate file read in
+ * bulk (certificate-csv-bulk.ts) and sends back their coded results. Each worker reads the committed lexicon once and builds the
  * coder of the lexicon version every chunk names (committed lexicon plus the approved terms the
  * chunk carries). Around an approval two batches of different
  * versions may interleave their chunks on one worker, and a rebuild is ~0.6 s: so a worker keeps
@@ -12,7 +13,8 @@ import { CERTIFICATE_CODER_VERSION, createCertificateCoder } from '../coding/dea
 import type { DeathCoder } from '../coding/deaths/types.ts';
 import { loadLexicon } from '../coding/lexicon/lexicon.ts';
 import { withOverlay } from '../coding/lexicon/overlay.ts';
-import type { WorkerCoding } from './coding-pool.ts';
+import { codeDeathKeyCsv } from './coded-json.ts';
+import type { DeathKeysRequest, WorkerCoding } from './coding-pool.ts';
 import { stageCsvText, stageRecords, type StageRequest } from './staging-rows.ts';
 import { stageEdCsvText, type EdCsvTextRequest, type PortableEdCoding } from './ed-staging.ts';
 import { edCodingFor } from './ed-worker-coding.ts';
@@ -53,12 +55,15 @@ setInterval(dropIdleCoders, IDLE_MS).unref();
 // Built before the worker says it is ready: most batches code with the committed lexicon.
 const committed = coderFor({ coderVersion: CERTIFICATE_CODER_VERSION, lexiconVersion: base.version, terms: [] });
 parentPort!.postMessage({ ready: true, coderVersion: committed.coderVersion, lexiconVersion: committed.lexiconVersion });
-type Message = { id: number; request: StageRequest; coding: WorkerCoding } | { id: number; request: EdCsvTextRequest; edCoding: PortableEdCoding };
+type Message =
+  | { id: number; request: StageRequest | DeathKeysRequest; coding: WorkerCoding }
+  | { id: number; request: EdCsvTextRequest; edCoding: PortableEdCoding };
 
 function stage(message: Message) {
   if ('edCoding' in message) return stageEdCsvText(message.request, edCodingFor(message.edCoding));
   const { request } = message;
   const coder = coderFor(message.coding);
+  if (request.kind === 'death-key-csv') return codeDeathKeyCsv(request.text, request.firstLine, coder);
   return request.kind === 'records' ? stageRecords(request.records, coder, request) : stageCsvText(request, coder);
 }
 

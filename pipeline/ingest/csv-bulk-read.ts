@@ -83,15 +83,11 @@ export async function readCsvIntoTable(
     .replaceAll('{{read_csv}}', readCsv)
     .replaceAll('{{fields}}', fields)
     .replaceAll('{{breaks}}', columns.map(breaksIn).join(' + '));
-  const before = (await connection.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
-  await connection.run('SET SESSION preserve_insertion_order = true');
   let error: string | null = null;
   try {
-    await runScript(connection, sql, { raw_path: rawPath });
+    await inInsertionOrder(connection, () => runScript(connection, sql, { raw_path: rawPath }));
   } catch (thrown) {
     error = (thrown as Error).message;
-  } finally {
-    await connection.run(`SET SESSION preserve_insertion_order = ${before === true}`);
   }
   const scan = await prescan;
   if (error !== null) return refused(connection, table, `DuckDB could not read it: ${error.split('\n')[0]}`);
@@ -101,6 +97,21 @@ export async function readCsvIntoTable(
     return refused(connection, table, `its ${scan.lineBreaks} line breaks are not those of ${records} records and a header (a blank line inside?)`);
   }
   return { records, breaks, bytes: fs.statSync(rawPath).size };
+}
+
+/**
+ * Runs `work` with preserve_insertion_order on for this connection (the database runs with it
+ * off, which lets DuckDB load in parallel): a table read from a file then has its rows' rowids in
+ * file order, and a COPY of an ordered query writes them in order.
+ */
+export async function inInsertionOrder<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  const before = (await connection.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
+  await connection.run('SET SESSION preserve_insertion_order = true');
+  try {
+    return await work();
+  } finally {
+    await connection.run(`SET SESSION preserve_insertion_order = ${before === true}`);
+  }
 }
 
 async function refused(connection: DuckDBConnection, table: string, reason: string): Promise<{ refused: string }> {

@@ -33,7 +33,7 @@ const ED_STAGING: StagingTables = {
   loadSql: loaderSql.get('load_ed_staging')!.replaceAll('{{read_staging}}', readStagingCsv(STAGED_VISIT_COLUMNS)),
 };
 
-export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | 'edCsvBulk'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
+export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | 'csvBulk'> & { edCoding: () => EdCoding }, format: EdFormat): BatchPlan {
   // One coding for the whole batch, even if definitions change or a term is approved while it
   // loads: asked for when the batch starts (the approved terms are read then), recorded at commit.
   let used: EdCoding | null = null;
@@ -42,7 +42,7 @@ export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | '
     format,
     stage: async (connection, batch) => {
       used = await batchEdCoding(connection, context.edCoding());
-      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null, context.logger, context.edCsvBulk !== false);
+      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null, context.logger, context.csvBulk !== false);
     },
     commit: async (connection, batch, log) => {
       const c = used!;

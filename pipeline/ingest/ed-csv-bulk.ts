@@ -38,8 +38,6 @@ const loaderSql = readSqlFiles('loader');
 const PAGE_ROWS = 20_000;
 /** Keys coded between two turns of the event loop (~20 ms). */
 const CODING_SLICE = 1_000;
-/** Keys a worker codes at a time. */
-const WORKER_KEYS = 2_500;
 
 interface Header {
   positions: number[];

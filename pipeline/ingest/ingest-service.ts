@@ -163,7 +163,7 @@ export class IngestService {
   private planFor(format: string): BatchPlan | null {
     if (format === 'certificate-csv') return certificateCsvPlan(this.context);
     if (format === 'ije' || format === 'vrdr') return deathRecordPlan(this.context, format);
-    if ((format === 'ed-csv' || format === 'ed-ndjson' || format === 'hl7') && this.context.edCoding) return edPlan({ db: this.context.db, pool: this.context.pool, logger: this.context.logger, edCsvBulk: this.context.edCsvBulk, edCoding: this.context.edCoding }, format);
+    if ((format === 'ed-csv' || format === 'ed-ndjson' || format === 'hl7') && this.context.edCoding) return edPlan({ db: this.context.db, pool: this.context.pool, logger: this.context.logger, csvBulk: this.context.csvBulk, edCoding: this.context.edCoding }, format);
     return null;
   }
 

@@ -15,7 +15,9 @@ import {
 } from './certificate.ts';
 
 /** Longest literal we accept in one text field; IJE's longest cause line is 120 characters. */
-const MAX_TEXT = 2000;
+export const MAX_TEXT = 2000;
+/** Longest certificate id, trimmed. */
+export const MAX_CERTIFICATE_ID = 64;
 
 export function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -40,7 +42,7 @@ const rowSchema = z.object({
   certificate_id: z
     .string()
     .regex(/\S/, 'is required')
-    .refine((value) => value.trim().length <= 64, 'longer than 64 characters'),
+    .refine((value) => value.trim().length <= MAX_CERTIFICATE_ID, `longer than ${MAX_CERTIFICATE_ID} characters`),
   jurisdiction: z.string().regex(/^\s*[A-Za-z]{2}\s*$/, 'not a 2-letter jurisdiction code (USPS, or YC for New York City)'),
   death_date: optionalDate,
   age: z.string().refine((value) => {
@@ -75,6 +77,23 @@ function value(text: string | undefined): string | null {
   if (text === undefined) return null;
   const trimmed = text.trim();
   return trimmed === '' ? null : trimmed;
+}
+
+/** The fields whose values `certificateFieldValue` reads one at a time (the bulk template path validates each distinct value once). */
+export type CertificateValueField = 'jurisdiction' | 'death_date' | 'age' | 'sex' | 'residence_county_fips' | 'occurrence_county_fips' | 'manner' | 'injury_date';
+
+/**
+ * One field's value as validateCertificateRow reads it, by the same rules: the value (null when
+ * blank), or undefined when the field is invalid. Jurisdiction, sex and manner come upper-cased,
+ * age as a number.
+ */
+export function certificateFieldValue(field: CertificateValueField, raw: string): string | number | null | undefined {
+  if (!rowSchema.shape[field].safeParse(raw).success) return undefined;
+  if (field === 'jurisdiction') return raw.trim().toUpperCase();
+  const read = value(raw);
+  if (read === null) return null;
+  if (field === 'age') return Number(read);
+  return field === 'sex' || field === 'manner' ? read.toUpperCase() : read;
 }
 
 export interface FieldError {

@@ -15,7 +15,7 @@ export interface TestRuntime extends Runtime {
   dispose(): void;
 }
 
-export async function openTestRuntime(options: { codingWorkers?: number; edCsvBulk?: boolean } = {}): Promise<TestRuntime> {
+export async function openTestRuntime(options: { codingWorkers?: number; csvBulk?: boolean } = {}): Promise<TestRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
   const config = loadConfig({
     VIGIL_DATA_DIR: dataDir,
@@ -23,7 +23,7 @@ export async function openTestRuntime(options: { codingWorkers?: number; edCsvBu
     VIGIL_LOG_LEVEL: 'silent',
     VIGIL_JOBS_ENABLED: 'false',
     VIGIL_CODING_WORKERS: String(options.codingWorkers ?? 0),
-    VIGIL_ED_CSV_BULK: String(options.edCsvBulk ?? true),
+    VIGIL_CSV_BULK: String(options.csvBulk ?? true),
   });
   const runtime = await openRuntime(config, pino({ level: 'silent' }));
   return {

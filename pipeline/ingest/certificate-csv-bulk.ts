@@ -1,0 +1,211 @@
+/**
+ * Certificate template CSV staged by DuckDB's own reader, for speed: a million certificates are
+ * a few thousand jurisdictions, dates, ages and counties, and cause texts that certifiers write
+ * over and over ("Acute fentanyl toxicity", manner accident), so instead of parsing, validating
+ * and coding each certificate in JavaScript, DuckDB reads the raw file on its threads, and
+ * JavaScript sees each distinct value once:
+ *
+ * 1. DuckDB reads the file, every column as text, in file order (csv-bulk-read.ts).
+ * 2. The few-valued columns (jurisdiction, death and injury dates, age, sex, counties, manner)
+ *    are validated per distinct value with the row validator's own field rules
+ *    (certificateFieldValue, certificate-schema.ts), and the jurisdiction against the uploader's.
+ * 3. Each distinct (manner, Part I a-d, Part II, how the injury occurred) whose texts need no
+ *    trimming is coded once (bulk_certificate_keys.sql), by the code every path codes with
+ *    (coded-json.ts), by the coding workers when there are some, through files (codeKeys), so
+ *    no batch's keys or results are ever all held in memory.
+ * 4. Every row whose fields all pass goes into staging_certificates in one statement
+ *    (bulk_certificate_stage.sql); the rest (errors, mostly) are validated row by row in
+ *    JavaScript exactly as the streaming path does, so every message is the same.
+ *
+ * The file is taken this way only when DuckDB reads it as our parser would (csv-bulk-read.ts);
+ * otherwise `stageCertificateCsvInBulk` declines before staging anything, and the batch goes the
+ * streaming way (certificate-batch.ts), which also reports file-level errors.
+ */
+import fs from 'node:fs';
+import { SMALLINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import { columnPositions, validateRowRecord } from '../formats/certificate-csv.ts';
+import { readCsvTextChunks } from '../formats/csv-chunks.ts';
+import { CERTIFICATE_COLUMNS, CERTIFICATE_OPTIONAL_COLUMNS, type CertificateRow } from '../records/certificate.ts';
+import { certificateFieldValue, MAX_CERTIFICATE_ID, MAX_TEXT, type CertificateValueField } from '../records/certificate-schema.ts';
+import { ChunkAppender } from '../store/chunk-appender.ts';
+import { readSqlFiles, runScript } from '../store/sql-files.ts';
+import type { BatchDeathCoding } from './batch-runner.ts';
+import { CODED_SEPARATOR, codeDeathKeyCsv } from './coded-json.ts';
+import type { CodingPool } from './coding-pool.ts';
+import { declined, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
+import { loadStagingFile, type StagingCsvFile } from './staging-csv.ts';
+import type { StagingSink } from './staging-sink.ts';
+
+const loaderSql = readSqlFiles('loader');
+const KNOWN_COLUMNS: readonly string[] = [...CERTIFICATE_COLUMNS, ...CERTIFICATE_OPTIONAL_COLUMNS];
+const VALUE_FIELDS: readonly CertificateValueField[] = ['jurisdiction', 'death_date', 'age', 'sex', 'residence_county_fips', 'occurrence_county_fips', 'manner', 'injury_date'];
+const BULK_TABLES = ['bulk_certificate_rows', 'bulk_certificate_values', 'bulk_certificate_keys', 'bulk_certificate_lines', 'bulk_certificate_rest'];
+
+/** Keys (and rows left for JavaScript) read back from DuckDB at a time. */
+const PAGE_ROWS = 20_000;
+/** Characters of the key file coded in one piece (~1,700 keys: ~50 ms in a worker, or on this thread between two turns of the event loop). */
+const KEY_CHUNK_CHARS = 256 * 1024;
+/**
+ * The coded rows' file (codeDeathKeyCsv): fields separated by U+001F, never quoted (U+0001 is
+ * given as the quote: JSON never holds it raw), one row a line.
+ */
+const READ_CODED =
+  `read_csv($staging_path, header = false, delim = '${CODED_SEPARATOR}', quote = '\u0001', escape = '\u0001', new_line = '\\n', auto_detect = false, ` +
+  `strict_mode = true, max_line_size = 2097152, buffer_size = 8388608, columns = {'coded_id': 'BIGINT', 'coded': 'VARCHAR', 'is_drug_overdose': 'BOOLEAN'})`;
+
+interface Header {
+  positions: Map<string, number>;
+  length: number;
+}
+
+export interface BulkCertificateOptions {
+  staging: string;
+  jurisdiction: string | null;
+  /** Coding workers to code the keys, or none (this thread codes them). */
+  pool?: CodingPool | null;
+  /** A new staging file of the batch (staging-csv.ts), for the keys and their coded results. */
+  stagingFile: (table: string) => StagingCsvFile;
+  log?: Logger;
+  onProgress?: (recordsRead: number, bytesRead: number) => void;
+}
+
+/**
+ * Stages a certificate template file through DuckDB's reader (see above). Returns false, having
+ * staged nothing, when the file must go the streaming way instead.
+ */
+export async function stageCertificateCsvInBulk(
+  connection: DuckDBConnection,
+  rawPath: string,
+  sink: StagingSink,
+  coding: BatchDeathCoding,
+  options: BulkCertificateOptions,
+): Promise<boolean> {
+  const started = performance.now();
+  const { steps, step } = stepTimer();
+  const header = templateHeader(rawPath);
+  if (header === null) return declined(options.log, 'certificate CSV', 'the header is not one line of the template followed by a record');
+  const fields = KNOWN_COLUMNS.map((column) => (header.positions.has(column) ? `c${header.positions.get(column)} AS ${column}` : `'' AS ${column}`)).join(', ');
+  const read = await step('read', () => readCsvIntoTable(connection, rawPath, header.length, 'bulk_certificate_rows', fields));
+  if ('refused' in read) return declined(options.log, 'certificate CSV', read.refused);
+  options.onProgress?.(read.records, read.bytes);
+
+  const limits = (sql: string) => sql.replaceAll('{{max_text}}', String(MAX_TEXT)).replaceAll('{{max_id}}', String(MAX_CERTIFICATE_ID));
+  await runScript(connection, loaderSql.get('bulk_certificate_tables')!);
+  await step('values', () => writeFieldValues(connection, options.jurisdiction));
+  const keys = await step('code', () => codeKeys(connection, coding, options, limits));
+  const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
+  await step('stage', () => runScript(connection, limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)), {}, logStatement));
+  const staged = Number((await connection.runAndReadAll('SELECT count(*) FROM staging_certificates')).getRows()[0]![0]);
+  sink.countStagedElsewhere(staged);
+  await step('rest', () => stageTheRest(connection, sink, coding, header, options));
+  await dropTables(connection, BULK_TABLES);
+  options.onProgress?.(read.records, read.bytes);
+  options.log?.debug({ records: read.records, keys, inBulk: staged, ms: Math.round(performance.now() - started), steps }, 'certificate CSV staged in bulk');
+  return true;
+}
+
+/** The header's column positions, when the file starts with a one-line template header and a record on line 2. */
+function templateHeader(rawPath: string): Header | null {
+  const fields = readBulkHeader(rawPath);
+  if (fields === null) return null;
+  try {
+    return { positions: columnPositions(fields), length: fields.length };
+  } catch {
+    return null; // not the template's header: the streaming path says what is missing
+  }
+}
+
+/**
+ * The distinct values of the few-valued columns, each as the row validator reads it; an invalid
+ * value is left out, and so is another jurisdiction than the uploader's, so their rows fall to
+ * JavaScript.
+ */
+async function writeFieldValues(connection: DuckDBConnection, jurisdiction: string | null): Promise<void> {
+  const distinct = await connection.runAndReadAll(VALUE_FIELDS.map((field) => `SELECT DISTINCT '${field}' AS field, ${field} AS raw FROM bulk_certificate_rows`).join(' UNION ALL '));
+  const appender = await ChunkAppender.create(connection, 'bulk_certificate_values', [VARCHAR, VARCHAR, VARCHAR, SMALLINT]);
+  try {
+    for (const [field, raw] of distinct.getRows() as [CertificateValueField, string | null][]) {
+      if (raw === null) continue; // the null string's own text: its rows fall to JavaScript (stageTheRest)
+      const value = certificateFieldValue(field, raw);
+      if (value === undefined) continue;
+      if (field === 'jurisdiction' && jurisdiction !== null && value !== jurisdiction) continue;
+      appender.add(field === 'age' ? [field, raw, null, value as number | null] : [field, raw, value as string | null, null]);
+    }
+  } finally {
+    appender.close();
+  }
+}
+
+/**
+ * Codes every key and stages each result under -key_id (the ids of results staged row by row,
+ * newStagedId, are positive, so the two never meet). DuckDB writes the keys to a CSV file, which
+ * is cut into chunks of whole records; each chunk is coded (codeDeathKeyCsv) into the rows of
+ * staging_death_coded as text, written to a second file that DuckDB reads at the end. Text
+ * is what is cheap to move: reading 344k keys back through the client API (getRows) and
+ * appending their JSON through the Appender took this thread ~3.5 s of the cores the coding
+ * wanted. With coding workers, they code and this thread only feeds them: a worker coded keys at
+ * ~30 µs each where this thread took ~42 (a worker's young generation is 96 MB, this thread's
+ * V8's default, and coding makes much short-lived garbage). Returns how many keys were coded.
+ */
+async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, options: BulkCertificateOptions, limits: (sql: string) => string): Promise<number> {
+  const keysFile = options.stagingFile('certificate_keys');
+  keysFile.close(); // DuckDB writes it
+  const codedFile = options.stagingFile('certificate_coded');
+  try {
+    const sql = limits(loaderSql.get('bulk_certificate_keys')!).replaceAll('{{keys_file}}', keysFile.filePath.replaceAll("'", "''"));
+    await inInsertionOrder(connection, () => runScript(connection, sql));
+    const { pool } = options;
+    const workerCoding = { coderVersion: coding.coderVersion, lexiconVersion: coding.lexiconVersion, terms: coding.terms };
+    const running = new Set<Promise<void>>();
+    let header = true;
+    const input = fs.createReadStream(keysFile.filePath);
+    try {
+      for await (const chunk of readCsvTextChunks(input, KEY_CHUNK_CHARS)) {
+        if (header) {
+          header = false; // the header record alone
+          continue;
+        }
+        if (!pool) {
+          codedFile.write(codeDeathKeyCsv(chunk.text, chunk.firstLine, coding.coder));
+          await new Promise((resolve) => setImmediate(resolve)); // let the loop run between chunks
+          continue;
+        }
+        const work: Promise<void> = pool.codeDeathKeyCsv(chunk.text, chunk.firstLine, workerCoding).then((rows) => {
+          codedFile.write(rows);
+          running.delete(work);
+        });
+        running.add(work);
+        while (running.size >= pool.size * 3) await Promise.race(running);
+      }
+    } finally {
+      input.destroy();
+      await Promise.allSettled(running); // a failure part-way leaves no answer unobserved
+    }
+    await Promise.all(running);
+    await loadStagingFile(connection, codedFile, `INSERT INTO staging_death_coded SELECT * FROM ${READ_CODED}`);
+  } finally {
+    keysFile.remove();
+    codedFile.remove();
+  }
+  return Number((await connection.runAndReadAll('SELECT count(*) FROM bulk_certificate_keys')).getRows()[0]![0]);
+}
+
+/** The rows bulk_certificate_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
+async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, coding: BatchDeathCoding, header: Header, options: BulkCertificateOptions): Promise<void> {
+  await connection.run('CREATE OR REPLACE TEMP TABLE bulk_certificate_rest AS SELECT l.* FROM bulk_certificate_lines l ANTI JOIN staging_certificates s ON s.seq = l.seq');
+  const present = KNOWN_COLUMNS.filter((column) => header.positions.has(column));
+  for (let after = -1; ; ) {
+    const page = await connection.runAndReadAll(`SELECT seq, line, ${present.join(', ')} FROM bulk_certificate_rest WHERE seq > $after ORDER BY seq LIMIT ${PAGE_ROWS}`, { after });
+    const rows = page.getRows() as [bigint, number | bigint, ...(string | null)[]][];
+    if (rows.length === 0) break;
+    for (const [seq, line, ...values] of rows) {
+      const row: Record<string, string> = {};
+      present.forEach((column, i) => (row[column] = values[i] ?? NULL_TEXT));
+      const result = fromTemplateResult(validateRowRecord({ line: Number(line), row: row as CertificateRow, shortBy: null }));
+      sink.add(stageDeathRecords([result], coding.coder, { staging: options.staging, jurisdiction: options.jurisdiction, firstSeq: Number(seq) }));
+    }
+    after = Number(rows[rows.length - 1]![0]);
+  }
+}
