@@ -94,11 +94,20 @@ export async function stageCertificateCsvInBulk(
   const limits = (sql: string) => sql.replaceAll('{{max_text}}', String(MAX_TEXT)).replaceAll('{{max_id}}', String(MAX_CERTIFICATE_ID));
   await runScript(connection, loaderSql.get('bulk_certificate_tables')!);
   await step('values', () => writeFieldValues(connection, options.jurisdiction));
-  const keys = await step('code', () => codeKeys(connection, coding, options, limits));
-  // After the coding, not beside it: DuckDB's threads and the coding workers side by side on two
-  // cores took longer than one after the other (15.5-17.1 s against ~14 s for 1M certificates).
-  const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
-  await step('stage', () => runScript(connection, limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)), {}, logStatement));
+  const codedFile = options.stagingFile('certificate_coded');
+  let keys: number;
+  try {
+    keys = await step('code', () => codeKeys(connection, coding, options, limits, codedFile));
+    // After the coding, not beside it: DuckDB's threads and the coding workers side by side on two
+    // cores took longer than one after the other (15.5-17.1 s against ~14 s for 1M certificates).
+    const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
+    await step('stage', () => runScript(connection, limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)), {}, logStatement));
+    // The coded results (~240 MB of JSON for 1M certificates) go in after the rows: they would
+    // take that much of DuckDB's memory limit while it stages them.
+    await step('coded', () => loadStagingFile(connection, codedFile, `INSERT INTO staging_death_coded SELECT * FROM ${READ_CODED}`));
+  } finally {
+    codedFile.remove();
+  }
   const staged = Number((await connection.runAndReadAll('SELECT count(*) FROM staging_certificates')).getRows()[0]![0]);
   sink.countStagedElsewhere(staged);
   await step('rest', () => stageTheRest(connection, sink, coding, header, options));
@@ -145,17 +154,16 @@ async function writeFieldValues(connection: DuckDBConnection, jurisdiction: stri
  * Codes every key and stages each result under -key_id (the ids of results staged row by row,
  * newStagedId, are positive, so the two never meet). DuckDB writes the keys to a CSV file, which
  * is cut into chunks of whole records; each chunk is coded (codeDeathKeyCsv) into the rows of
- * staging_death_coded as text, written to a second file that DuckDB reads at the end. Text
+ * staging_death_coded as text, written to `codedFile`, which DuckDB reads later. Text
  * is what is cheap to move: reading 344k keys back through the client API (getRows) and
  * appending their JSON through the Appender took this thread ~3.5 s of the cores the coding
  * wanted. With coding workers, they code and this thread only feeds them: a worker coded keys at
  * ~30 µs each where this thread took ~42 (a worker's young generation is 96 MB, this thread's
  * V8's default, and coding makes much short-lived garbage). Returns how many keys were coded.
  */
-async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, options: BulkCertificateOptions, limits: (sql: string) => string): Promise<number> {
+async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, options: BulkCertificateOptions, limits: (sql: string) => string, codedFile: StagingCsvFile): Promise<number> {
   const keysFile = options.stagingFile('certificate_keys');
   keysFile.close(); // DuckDB writes it
-  const codedFile = options.stagingFile('certificate_coded');
   try {
     const sql = limits(loaderSql.get('bulk_certificate_keys')!).replaceAll('{{keys_file}}', keysFile.filePath.replaceAll("'", "''"));
     await inInsertionOrder(connection, () => runScript(connection, sql));
@@ -187,10 +195,8 @@ async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, 
       await Promise.allSettled(running); // a failure part-way leaves no answer unobserved
     }
     await Promise.all(running);
-    await loadStagingFile(connection, codedFile, `INSERT INTO staging_death_coded SELECT * FROM ${READ_CODED}`);
   } finally {
     keysFile.remove();
-    codedFile.remove();
   }
   return Number((await connection.runAndReadAll('SELECT count(*) FROM bulk_certificate_keys')).getRows()[0]![0]);
 }
