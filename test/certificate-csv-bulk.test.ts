@@ -74,7 +74,7 @@ async function load(text: string, options: { csvBulk: boolean; jurisdiction?: st
 }
 
 /** Whether the bulk path takes the file (true) or declines it, staging nothing. */
-async function bulkTakes(text: string): Promise<{ taken: boolean; staged: number }> {
+async function bulkTakes(text: string, onProgress?: (records: number, bytes: number) => void): Promise<{ taken: boolean; staged: number }> {
   const r = await openTestRuntime();
   const connection = await r.db.connect();
   try {
@@ -89,6 +89,7 @@ async function bulkTakes(text: string): Promise<{ taken: boolean; staged: number
       staging: 's',
       jurisdiction: null,
       stagingFile: (table) => stagingFileFor(r.db.path, 'b-test', table),
+      onProgress,
     });
     sink.discard();
     const staged = Number((await connection.runAndReadAll('SELECT count(*) FROM staging_certificates')).getRows()[0]![0]);
@@ -155,6 +156,19 @@ describe('certificate template CSV in bulk', () => {
     const bulk = await load(text, { csvBulk: true });
     expect(bulk).toEqual(await load(text, { csvBulk: false }));
     expect(bulk.stored.length).toBeGreaterThan(0);
+  });
+
+  it('reports progress with the coding, from nothing to the whole file', async () => {
+    // Enough distinct causes for several chunks of the key file (256 KiB each).
+    const rows = Array.from({ length: 6000 }, (_, i) => row(`P${i},MA,2024-03-01,40,M,25025,25025,N,Cardiac arrest ${i} due to a condition described at length,,,,,`));
+    const text = `${HEADER}\n${rows.join('\n')}\n`;
+    const reports: [number, number][] = [];
+    expect((await bulkTakes(text, (records, bytes) => reports.push([records, bytes]))).taken).toBe(true);
+    expect(reports[0]).toEqual([0, 0]);
+    expect(reports.at(-1)).toEqual([6000, Buffer.byteLength(text)]);
+    const between = reports.filter(([records]) => records > 0 && records < 6000);
+    expect(between.length).toBeGreaterThan(0);
+    expect(reports.every(([records], i) => i === 0 || records >= reports[i - 1]![0])).toBe(true);
   });
 
   it.each([

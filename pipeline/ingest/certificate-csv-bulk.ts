@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import { SMALLINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import { columnPositions, validateRowRecord } from '../formats/certificate-csv.ts';
-import { readCsvTextChunks } from '../formats/csv-chunks.ts';
+import { readCsvTextChunks, type CsvTextChunk } from '../formats/csv-chunks.ts';
 import { CERTIFICATE_COLUMNS, CERTIFICATE_OPTIONAL_COLUMNS, type CertificateRow } from '../records/certificate.ts';
 import { certificateFieldValue, MAX_CERTIFICATE_ID, MAX_TEXT, type CertificateValueField } from '../records/certificate-schema.ts';
 import { ChunkAppender } from '../store/chunk-appender.ts';
@@ -33,7 +33,7 @@ import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchDeathCoding } from './batch-runner.ts';
 import { CODED_SEPARATOR, codeDeathKeyCsv } from './coded-json.ts';
 import type { CodingPool } from './coding-pool.ts';
-import { declined, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { codingProgress, declined, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
 import { loadStagingFile, type StagingCsvFile } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
@@ -89,7 +89,8 @@ export async function stageCertificateCsvInBulk(
   const fields = KNOWN_COLUMNS.map((column) => (header.positions.has(column) ? `c${header.positions.get(column)} AS ${column}` : `'' AS ${column}`)).join(', ');
   const read = await step('read', () => readCsvIntoTable(connection, rawPath, header.length, 'bulk_certificate_rows', fields));
   if ('refused' in read) return declined(options.log, 'certificate CSV', read.refused);
-  options.onProgress?.(read.records, read.bytes);
+  const progress = codingProgress(read, options.onProgress);
+  progress(0);
 
   const limits = (sql: string) => sql.replaceAll('{{max_text}}', String(MAX_TEXT)).replaceAll('{{max_id}}', String(MAX_CERTIFICATE_ID));
   await runScript(connection, loaderSql.get('bulk_certificate_tables')!);
@@ -97,7 +98,7 @@ export async function stageCertificateCsvInBulk(
   const codedFile = options.stagingFile('certificate_coded');
   let keys: number;
   try {
-    keys = await step('code', () => codeKeys(connection, coding, options, limits, codedFile));
+    keys = await step('code', () => codeKeys(connection, coding, options, limits, codedFile, progress));
     // After the coding, not beside it: DuckDB's threads and the coding workers side by side on two
     // cores took longer than one after the other (15.5-17.1 s against ~14 s for 1M certificates).
     const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
@@ -113,7 +114,7 @@ export async function stageCertificateCsvInBulk(
   await step('rest', () => stageTheRest(connection, sink, coding, header, options));
   await connection.run('DROP VIEW IF EXISTS bulk_certificate_lines');
   await dropTables(connection, BULK_TABLES);
-  options.onProgress?.(read.records, read.bytes);
+  progress(1);
   options.log?.debug({ records: read.records, keys, inBulk: staged, ms: Math.round(performance.now() - started), steps }, 'certificate CSV staged in bulk');
   return true;
 }
@@ -161,7 +162,14 @@ async function writeFieldValues(connection: DuckDBConnection, jurisdiction: stri
  * ~30 µs each where this thread took ~42 (a worker's young generation is 96 MB, this thread's
  * V8's default, and coding makes much short-lived garbage). Returns how many keys were coded.
  */
-async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, options: BulkCertificateOptions, limits: (sql: string) => string, codedFile: StagingCsvFile): Promise<number> {
+async function codeKeys(
+  connection: DuckDBConnection,
+  coding: BatchDeathCoding,
+  options: BulkCertificateOptions,
+  limits: (sql: string) => string,
+  codedFile: StagingCsvFile,
+  progress: (doneShare: number) => void,
+): Promise<number> {
   const keysFile = options.stagingFile('certificate_keys');
   keysFile.close(); // DuckDB writes it
   try {
@@ -172,6 +180,13 @@ async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, 
     const running = new Set<Promise<void>>();
     let header = true;
     const input = fs.createReadStream(keysFile.filePath);
+    const keyBytes = fs.statSync(keysFile.filePath).size;
+    let codedBytes = 0;
+    const coded = (chunk: CsvTextChunk, rows: string) => {
+      codedFile.write(rows);
+      codedBytes += Buffer.byteLength(chunk.text);
+      progress(codedBytes / keyBytes);
+    };
     try {
       for await (const chunk of readCsvTextChunks(input, KEY_CHUNK_CHARS)) {
         if (header) {
@@ -179,12 +194,12 @@ async function codeKeys(connection: DuckDBConnection, coding: BatchDeathCoding, 
           continue;
         }
         if (!pool) {
-          codedFile.write(codeDeathKeyCsv(chunk.text, chunk.firstLine, coding.coder));
+          coded(chunk, codeDeathKeyCsv(chunk.text, chunk.firstLine, coding.coder));
           await new Promise((resolve) => setImmediate(resolve)); // let the loop run between chunks
           continue;
         }
         const work: Promise<void> = pool.codeDeathKeyCsv(chunk.text, chunk.firstLine, workerCoding).then((rows) => {
-          codedFile.write(rows);
+          coded(chunk, rows);
           running.delete(work);
         });
         running.add(work);

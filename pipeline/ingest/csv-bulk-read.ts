@@ -124,6 +124,15 @@ export function lineOfRow(read: BulkRead): string {
   return read.breaks === 0 ? '2 + rowid' : '2 + rowid + coalesce(sum(breaks) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)';
 }
 
+/**
+ * Progress of a bulk staging, for the batch's progress bar and API: the records and bytes are
+ * those of the whole file (DuckDB has read it all), reported as the share of the coding done,
+ * the long step, so the bar moves with the work instead of reaching its end once the file is read.
+ */
+export function codingProgress(read: BulkRead, onProgress: ((recordsRead: number, bytesRead: number) => void) | undefined): (doneShare: number) => void {
+  return (doneShare) => onProgress?.(Math.round(read.records * doneShare), Math.round(read.bytes * doneShare));
+}
+
 /** Logs why a file goes row by row, and says so (false). */
 export function declined(log: Logger | undefined, what: string, reason: string): false {
   log?.info({ reason }, `${what} read row by row, not in bulk`);

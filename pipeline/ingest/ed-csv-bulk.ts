@@ -28,7 +28,7 @@ import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
-import { declined, dropTables, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { codingProgress, declined, dropTables, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { LIST_SEPARATOR } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
 
@@ -63,7 +63,8 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   const fields = header.positions.map((p, i) => `c${p} AS ${ED_VISIT_COLUMNS[i]}`).join(', ');
   const read = await step('read', () => readCsvIntoTable(connection, rawPath, header.length, 'bulk_ed_rows', fields));
   if ('refused' in read) return declined(options.log, 'ED CSV', read.refused);
-  options.onProgress?.(read.records, read.bytes);
+  const progress = codingProgress(read, options.onProgress);
+  progress(0);
 
   await runScript(connection, loaderSql.get('bulk_ed_tables')!);
   await step('values', () => writeFieldValues(connection, options.jurisdiction));
@@ -77,7 +78,7 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   );
   let coded: [number, string][];
   try {
-    coded = await step('code', () => codeInSlices(keys, coding));
+    coded = await step('code', () => codeInSlices(keys, coding, progress));
   } finally {
     await stagedRows; // never left running on the connection, even when coding failed
   }
@@ -86,7 +87,7 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   sink.countStagedElsewhere(staged);
   await step('rest', () => stageTheRest(connection, sink, coding, header, options));
   await dropTables(connection, BULK_TABLES);
-  options.onProgress?.(read.records, read.bytes);
+  progress(1);
   options.log?.debug({ records: read.records, inBulk: staged, ms: Math.round(performance.now() - started), steps }, 'ED CSV staged in bulk');
   return true;
 }
@@ -193,11 +194,12 @@ async function readKeyTexts(connection: DuckDBConnection): Promise<ReadKey[]> {
  * of a script is started from the loop when the one before ends, so coding in one go would hold
  * back DuckDB's next statement until the coding was done.
  */
-async function codeInSlices(keys: readonly ReadKey[], coding: EdCoding): Promise<[number, string][]> {
+async function codeInSlices(keys: readonly ReadKey[], coding: EdCoding, progress: (doneShare: number) => void): Promise<[number, string][]> {
   const coded: [number, string][] = [];
   for (let at = 0; at < keys.length; at += CODING_SLICE) {
     const slice = keys.slice(at, at + CODING_SLICE);
     codeEdKeys(slice.map((k) => k.key), coding).forEach((json, i) => coded.push([codedIdOfKey(slice[i]!.keyId), json]));
+    progress(Math.min(1, (at + CODING_SLICE) / keys.length));
     await new Promise((resolve) => setImmediate(resolve));
   }
   return coded;
