@@ -158,6 +158,16 @@ describe('certificate template CSV in bulk', () => {
     expect(bulk.stored.length).toBeGreaterThan(0);
   });
 
+  it('takes a file whose every record is invalid: nothing to code, every error reported', async () => {
+    const text = `${HEADER}\n${AWKWARD_ROWS.slice(3, 7).join('\n')}\n`;
+    expect(await bulkTakes(text)).toEqual({ taken: true, staged: 0 });
+    for (const codingWorkers of [0, 1]) {
+      const bulk = await load(text, { csvBulk: true, codingWorkers });
+      expect(bulk).toEqual(await load(text, { csvBulk: false }));
+      expect(bulk.report).toMatchObject({ recordsRead: 4, recordsRejected: 4 });
+    }
+  });
+
   it('reports progress with the coding, from nothing to the whole file', async () => {
     // Enough distinct causes for several chunks of the key file (256 KiB each).
     const rows = Array.from({ length: 6000 }, (_, i) => row(`P${i},MA,2024-03-01,40,M,25025,25025,N,Cardiac arrest ${i} due to a condition described at length,,,,,`));

@@ -43,9 +43,9 @@ const KNOWN_COLUMNS: readonly string[] = [...CERTIFICATE_COLUMNS, ...CERTIFICATE
 const VALUE_FIELDS: readonly CertificateValueField[] = ['jurisdiction', 'death_date', 'age', 'sex', 'residence_county_fips', 'occurrence_county_fips', 'manner', 'injury_date'];
 const BULK_TABLES = ['bulk_certificate_rest', 'bulk_certificate_values', 'bulk_certificate_keys', 'bulk_certificate_rows'];
 
-/** Keys (and rows left for JavaScript) read back from DuckDB at a time. */
+/** Rows left for JavaScript read back from DuckDB at a time. */
 const PAGE_ROWS = 20_000;
-/** Characters of the key file coded in one piece (~1,700 keys: ~50 ms in a worker, or on this thread between two turns of the event loop). */
+/** Characters of the key file coded in one piece (~3,300 generated keys: ~0.1 s in a worker, or on this thread between two turns of the event loop). */
 const KEY_CHUNK_CHARS = 256 * 1024;
 /**
  * The coded rows' file (codeDeathKeyCsv): fields separated by U+001F, never quoted (U+0001 is

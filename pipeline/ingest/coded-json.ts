@@ -8,7 +8,7 @@
  */
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
-import type { Certificate, Manner } from '../records/certificate.ts';
+import { certificateWithIdentityOnly, type Certificate, type Manner } from '../records/certificate.ts';
 import { CsvParser } from '../formats/csv.ts';
 import { newStagedId } from './staging-csv.ts';
 
@@ -61,27 +61,7 @@ export function codeDeathKeyCsv(text: string, firstLine: number, coder: DeathCod
 }
 
 /** The rest of a certificate coded by its key: the coder reads none of it (causeKey). */
-const KEY_CERTIFICATE: Certificate = {
-  certificateId: '',
-  jurisdiction: '',
-  deathDate: null,
-  age: null,
-  sex: null,
-  residenceCountyFips: null,
-  occurrenceCountyFips: null,
-  manner: null,
-  part1: [null, null, null, null],
-  part2: null,
-  howInjury: null,
-  intervals: [null, null, null, null],
-  injuryDate: null,
-  injuryPlace: null,
-  race: null,
-  hispanic: null,
-  autopsy: null,
-  tobacco: null,
-  pregnancy: null,
-};
+const KEY_CERTIFICATE: Certificate = certificateWithIdentityOnly('', '');
 
 export function stagedDeathCoding(certificate: Certificate, coder: DeathCoder): StagedDeathCoding {
   let memo = memos.get(coder);

@@ -74,6 +74,31 @@ export interface Certificate {
   pregnancy: string | null;
 }
 
+/** A certificate that says who it is and nothing else (a VRDR void; what the death coder's key leaves out). */
+export function certificateWithIdentityOnly(certificateId: string, jurisdiction: string): Certificate {
+  return {
+    certificateId,
+    jurisdiction,
+    deathDate: null,
+    age: null,
+    sex: null,
+    residenceCountyFips: null,
+    occurrenceCountyFips: null,
+    manner: null,
+    part1: [null, null, null, null],
+    part2: null,
+    howInjury: null,
+    intervals: [null, null, null, null],
+    injuryDate: null,
+    injuryPlace: null,
+    race: null,
+    hispanic: null,
+    autopsy: null,
+    tobacco: null,
+    pregnancy: null,
+  };
+}
+
 /** A template row as strings, the shape readers and the generator exchange before validation. */
 export type CertificateRow = Record<CertificateColumn, string> & Partial<Record<CertificateOptionalColumn, string>>;
 

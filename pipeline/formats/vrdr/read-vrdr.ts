@@ -4,7 +4,7 @@
  * One file is one record; a file vigil cannot read is a VrdrFormatError (a FileFormatError)
  * naming every problem with its JSON path.
  */
-import type { Certificate } from '../../records/certificate.ts';
+import { certificateWithIdentityOnly, type Certificate } from '../../records/certificate.ts';
 import { UNKNOWN_DATE, type DateParts } from '../ije/dates.ts';
 import { child, items, Problems, resourceType, str, VrdrFormatError, type Node } from './fhir-json.ts';
 import { readMessageHeader, RECORD_MESSAGES, type MessageType } from './message.ts';
@@ -26,30 +26,6 @@ export interface VrdrRecord {
   blockCount: number;
 }
 
-function identityOnly(certificateId: string, jurisdiction: string): Certificate {
-  return {
-    certificateId,
-    jurisdiction,
-    deathDate: null,
-    age: null,
-    sex: null,
-    residenceCountyFips: null,
-    occurrenceCountyFips: null,
-    manner: null,
-    part1: [null, null, null, null],
-    part2: null,
-    howInjury: null,
-    intervals: [null, null, null, null],
-    injuryDate: null,
-    injuryPlace: null,
-    race: null,
-    hispanic: null,
-    autopsy: null,
-    tobacco: null,
-    pregnancy: null,
-  };
-}
-
 function fromDocument(bundle: Node, messageType: VrdrRecord['messageType'], messageId: string | null): VrdrRecord {
   const { certificate, year, deathDateParts } = readDeathDocument(bundle);
   return { certificate, messageType, messageId, year, deathDateParts, blockCount: 1 };
@@ -61,7 +37,7 @@ function fromMessage(bundle: Node): VrdrRecord {
   if (header.type === 'void') {
     const { certNo, jurisdiction, year, blockCount } = header.parameters;
     return {
-      certificate: identityOnly(certNo!, jurisdiction!),
+      certificate: certificateWithIdentityOnly(certNo!, jurisdiction!),
       messageType: 'void',
       messageId: header.id,
       year,
