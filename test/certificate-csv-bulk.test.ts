@@ -74,7 +74,10 @@ async function load(text: string, options: { csvBulk: boolean; jurisdiction?: st
 }
 
 /** Whether the bulk path takes the file (true) or declines it, staging nothing. */
-async function bulkTakes(text: string, onProgress?: (records: number, bytes: number) => void): Promise<{ taken: boolean; staged: number }> {
+async function bulkTakes(
+  text: string,
+  options: { onProgress?: (records: number, bytes: number) => void; joinKeysByColumns?: boolean } = {},
+): Promise<{ taken: boolean; staged: number; rows: unknown[] }> {
   const r = await openTestRuntime();
   const connection = await r.db.connect();
   try {
@@ -89,11 +92,11 @@ async function bulkTakes(text: string, onProgress?: (records: number, bytes: num
       staging: 's',
       jurisdiction: null,
       stagingFile: (table) => stagingFileFor(r.db.path, 'b-test', table),
-      onProgress,
+      ...options,
     });
     sink.discard();
-    const staged = Number((await connection.runAndReadAll('SELECT count(*) FROM staging_certificates')).getRows()[0]![0]);
-    return { taken, staged };
+    const rows = (await connection.runAndReadAll('SELECT * FROM staging_certificates ORDER BY seq')).getRowObjectsJson();
+    return { taken, staged: rows.length, rows };
   } finally {
     connection.closeSync();
     r.dispose();
@@ -130,6 +133,13 @@ describe('certificate template CSV in bulk', () => {
     ]);
   });
 
+  it('finds each row its key by every column as by the hash of its key', async () => {
+    const text = awkwardBatch();
+    const byHash = await bulkTakes(text);
+    expect(byHash.staged).toBeGreaterThan(300);
+    expect(await bulkTakes(text, { joinKeysByColumns: true })).toEqual(byHash);
+  });
+
   it("rejects other jurisdictions' certificates as reading row by row does", async () => {
     const text = awkwardBatch();
     const bulk = await load(text, { csvBulk: true, jurisdiction: 'MA' });
@@ -160,7 +170,7 @@ describe('certificate template CSV in bulk', () => {
 
   it('takes a file whose every record is invalid: nothing to code, every error reported', async () => {
     const text = `${HEADER}\n${AWKWARD_ROWS.slice(3, 7).join('\n')}\n`;
-    expect(await bulkTakes(text)).toEqual({ taken: true, staged: 0 });
+    expect(await bulkTakes(text)).toMatchObject({ taken: true, staged: 0 });
     for (const codingWorkers of [0, 1]) {
       const bulk = await load(text, { csvBulk: true, codingWorkers });
       expect(bulk).toEqual(await load(text, { csvBulk: false }));
@@ -173,7 +183,7 @@ describe('certificate template CSV in bulk', () => {
     const rows = Array.from({ length: 6000 }, (_, i) => row(`P${i},MA,2024-03-01,40,M,25025,25025,N,Cardiac arrest ${i} due to a condition described at length,,,,,`));
     const text = `${HEADER}\n${rows.join('\n')}\n`;
     const reports: [number, number][] = [];
-    expect((await bulkTakes(text, (records, bytes) => reports.push([records, bytes]))).taken).toBe(true);
+    expect((await bulkTakes(text, { onProgress: (records, bytes) => reports.push([records, bytes]) })).taken).toBe(true);
     expect(reports[0]).toEqual([0, 0]);
     expect(reports.at(-1)).toEqual([6000, Buffer.byteLength(text)]);
     const between = reports.filter(([records]) => records > 0 && records < 6000);
@@ -191,7 +201,7 @@ describe('certificate template CSV in bulk', () => {
     ['a header missing a column', `${HEADER.replace('manner,', '')}\n${AWKWARD_ROWS[0]!.replace(',A,', ',')}\n`],
     ['no header', `${AWKWARD_ROWS[0]}\n`],
   ])('declines a file with %s, staging nothing, and the row-by-row path decides', async (_, text) => {
-    expect(await bulkTakes(text)).toEqual({ taken: false, staged: 0 });
+    expect(await bulkTakes(text)).toMatchObject({ taken: false, staged: 0 });
     const bulk = await load(text, { csvBulk: true });
     expect(bulk).toEqual(await load(text, { csvBulk: false }));
   });

@@ -69,6 +69,8 @@ export interface BulkCertificateOptions {
   stagingFile: (table: string) => StagingCsvFile;
   log?: Logger;
   onProgress?: (recordsRead: number, bytesRead: number) => void;
+  /** Tests: join the rows to their keys by every column, as when two keys share a hash. */
+  joinKeysByColumns?: boolean;
 }
 
 /**
@@ -102,7 +104,8 @@ export async function stageCertificateCsvInBulk(
     // After the coding, not beside it: DuckDB's threads and the coding workers side by side on two
     // cores took longer than one after the other (15.5-17.1 s against ~14 s for 1M certificates).
     const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
-    await step('stage', () => runScript(connection, limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)), {}, logStatement));
+    const stageSql = limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, options.joinKeysByColumns === true));
+    await step('stage', () => runScript(connection, stageSql, {}, logStatement));
     // The coded results (~240 MB of JSON for 1M certificates) go in after the rows: they would
     // take that much of DuckDB's memory limit while it stages them.
     await step('coded', () => loadStagingFile(connection, codedFile, `INSERT INTO staging_death_coded SELECT * FROM ${READ_CODED}`));
@@ -214,6 +217,19 @@ async function codeKeys(
     keysFile.remove();
   }
   return Number((await connection.runAndReadAll('SELECT count(*) FROM bulk_certificate_keys')).getRows()[0]![0]);
+}
+
+const CAUSE_COLUMNS = ['manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury'];
+
+/**
+ * How a row finds its key (bulk_certificate_stage.sql): by the hash of the cause columns when no
+ * two keys share one, so equal hashes mean equal keys (every row staged has its key among them),
+ * else, if ever, by every column.
+ */
+async function keyJoin(connection: DuckDBConnection, byColumns: boolean): Promise<string> {
+  const shared = byColumns ? 1 : Number((await connection.runAndReadAll('SELECT count(*) - count(DISTINCT cause_hash) FROM bulk_certificate_keys')).getRows()[0]![0]);
+  if (shared > 0) return CAUSE_COLUMNS.map((c) => `k.${c} = r.${c}`).join(' AND ');
+  return `k.cause_hash = hash(${CAUSE_COLUMNS.map((c) => `r.${c}`).join(', ')})`;
 }
 
 /** The rows bulk_certificate_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */

@@ -1,9 +1,10 @@
 -- The bulk certificate template path, second step (after bulk_certificate_values is written): what
 -- the death coder reads of each row (the manner and the cause texts: Part I a-d, Part II, how the
 -- injury occurred), each distinct combination once, numbered from 1, among the rows whose manner
--- is valid and whose cause texts the validator takes as they are.
+-- is valid and whose cause texts the validator takes as they are; with the hash of the key's
+-- columns, on which the rows are joined to their key (bulk_certificate_stage.sql).
 CREATE OR REPLACE TEMP TABLE bulk_certificate_keys AS
-SELECT row_number() OVER () AS key_id, *
+SELECT row_number() OVER () AS key_id, hash(manner, part1_a, part1_b, part1_c, part1_d, part2, how_injury) AS cause_hash, *
 FROM (
   SELECT DISTINCT r.manner, r.part1_a, r.part1_b, r.part1_c, r.part1_d, r.part2, r.how_injury
   FROM bulk_certificate_rows r

@@ -4,10 +4,16 @@
 -- each check here implies the row validator's (certificate-schema.ts); any other row is left for
 -- the module to validate in JavaScript, which names what is wrong.
 --   certificate_id   1-{{max_id}} bytes with nothing to trim
---   cause texts      in bulk_certificate_keys (taken as they are, bulk_certificate_keys.sql)
+--   cause texts      taken as they are, so the row's key is in bulk_certificate_keys
+--                    (bulk_certificate_keys.sql), found by the hash of its columns: {{key_join}}
+--                    is that hash's equality when no two keys share a hash (the module checks),
+--                    else every column's. A key's hash and id are all the join holds: joining on
+--                    the seven texts held 1M keys' texts in the join's hash table, which with 4M
+--                    certificates outgrew the 1 GB memory limit.
 --   other texts      taken as they are (bulk_text_as_read)
 --   the rest         found in bulk_certificate_values, written by the validator's own rules
--- Placeholders: {{line}} the row's line in the file, {{max_text}} and {{max_id}} the validator's limits.
+-- Placeholders: {{line}} the row's line in the file, {{key_join}} (above), {{max_text}} and
+-- {{max_id}} the validator's limits.
 -- A view, not a copy: the rows are read twice (here and for the rows left to JavaScript), and a
 -- second copy of a million certificates took ~0.5 s and hundreds of MB of the memory limit.
 CREATE OR REPLACE TEMP VIEW bulk_certificate_lines AS
@@ -36,9 +42,11 @@ FROM (
   JOIN bulk_certificate_values oc ON oc.field = 'occurrence_county_fips' AND oc.raw = r.occurrence_county_fips
   JOIN bulk_certificate_values m ON m.field = 'manner' AND m.raw = r.manner
   JOIN bulk_certificate_values ij ON ij.field = 'injury_date' AND ij.raw = r.injury_date
-  JOIN bulk_certificate_keys k ON k.manner = r.manner AND k.part1_a = r.part1_a AND k.part1_b = r.part1_b AND k.part1_c = r.part1_c
-    AND k.part1_d = r.part1_d AND k.part2 = r.part2 AND k.how_injury = r.how_injury
+  JOIN bulk_certificate_keys k ON {{key_join}}
   WHERE r.certificate_id <> '' AND bulk_text_as_read(r.certificate_id, {{max_id}})
+    AND bulk_text_as_read(r.part1_a, {{max_text}}) AND bulk_text_as_read(r.part1_b, {{max_text}})
+    AND bulk_text_as_read(r.part1_c, {{max_text}}) AND bulk_text_as_read(r.part1_d, {{max_text}})
+    AND bulk_text_as_read(r.part2, {{max_text}}) AND bulk_text_as_read(r.how_injury, {{max_text}})
     AND bulk_text_as_read(r.interval_a, {{max_text}}) AND bulk_text_as_read(r.interval_b, {{max_text}})
     AND bulk_text_as_read(r.interval_c, {{max_text}}) AND bulk_text_as_read(r.interval_d, {{max_text}})
     AND bulk_text_as_read(r.injury_place, {{max_text}}) AND bulk_text_as_read(r.race, {{max_text}})

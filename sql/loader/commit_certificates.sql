@@ -60,14 +60,22 @@ SELECT v.record_id, v.jurisdiction, v.certificate_id, v.version, v.is_latest, s.
 FROM versioned_certificates v
 JOIN staging_certificates s ON s.seq = v.seq;
 
+-- Each coded result joined once to the records it codes, gathered as a list: joining every record
+-- to the results built a hash table of the results' JSON, which outgrew the memory limit from a
+-- few million certificates (the insert took 2.2 s at 1M, 11.8 s at 4M, 32.8 s at 6M).
 INSERT INTO coded_deaths
-SELECT v.record_id, $coder, $lexicon_version, $loaded_at, true,
+SELECT unnest(r.record_ids), $coder, $lexicon_version, $loaded_at, true,
   c.underlying_cause, c.is_drug_overdose, c.record_axis, c.entity_axis, c.drugs,
   c.intent, c.review.required, c.review.reasons, c.trace
-FROM versioned_certificates v
-JOIN staging_certificates s ON s.seq = v.seq
--- A void retires the certificate: its version is kept, with nothing to code (no coded result).
-JOIN staged_death_coded c ON c.coded_id = s.coded_id;
+FROM staged_death_coded c
+JOIN (
+  SELECT s.coded_id, list(v.record_id) AS record_ids
+  FROM versioned_certificates v
+  JOIN staging_certificates s ON s.seq = v.seq
+  -- A void retires the certificate: its version is kept, with nothing to code (no coded result).
+  WHERE s.coded_id IS NOT NULL
+  GROUP BY s.coded_id
+) r ON r.coded_id = c.coded_id;
 
 INSERT INTO received_messages
 SELECT DISTINCT message_id, $batch_id, $loaded_at FROM staging_certificates WHERE message_id IS NOT NULL;
