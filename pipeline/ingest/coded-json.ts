@@ -4,7 +4,8 @@
  * on the manner and the cause text (Part I, Part II, how the injury occurred), and certifiers
  * write the same certificates over and over ("Acute fentanyl toxicity", manner accident). A repeat
  * costs a map lookup instead of coding and serialising, and a batch stages each result once
- * (`stagedIn`: the last staging it was given to), its certificates naming it by id.
+ * (`stagedIn`: the last staging it was given to), its certificates naming it by id. A file read
+ * in bulk is coded by its distinct keys instead (codeDeathKeyCsv), with the same JSON.
  */
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
 import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
@@ -35,18 +36,18 @@ export function deathCodingJson(certificate: Certificate, coder: DeathCoder): { 
 }
 
 /**
- * Codes a chunk of the key file of a certificate file read in bulk (certificate-csv-bulk.ts: key
- * id, manner as validated, Part I a-d, Part II, how the injury occurred; blank is empty) as
- * `deathCodingJson` codes a certificate with those causes, and returns staging_death_coded's rows
- * as text: -key id, coded JSON, is drug overdose, separated by CODED_SEPARATOR, one row a line.
- */
-/**
  * JSON.stringify escapes every control character, so coded JSON never holds this one (U+001F) or
  * a line break: rows of it need no quoting, which for JSON's many quotes cost more than the
  * JSON itself (a quote-doubling replace over ~700 characters a result).
  */
 export const CODED_SEPARATOR = '\u001f';
 
+/**
+ * Codes a chunk of the key file of a certificate file read in bulk (certificate-csv-bulk.ts: key
+ * id, manner as validated, Part I a-d, Part II, how the injury occurred; blank is empty) as
+ * `deathCodingJson` codes a certificate with those causes, and returns staging_death_coded's rows
+ * as text: -key id, coded JSON, is drug overdose, separated by CODED_SEPARATOR, one row a line.
+ */
 export function codeDeathKeyCsv(text: string, firstLine: number, coder: DeathCoder): string {
   const parser = new CsvParser(firstLine);
   let rows = '';
