@@ -76,7 +76,7 @@ async function load(text: string, options: { csvBulk: boolean; jurisdiction?: st
 /** Whether the bulk path takes the file (true) or declines it, staging nothing. */
 async function bulkTakes(
   text: string,
-  options: { onProgress?: (records: number, bytes: number) => void; joinKeysByColumns?: boolean } = {},
+  options: { onProgress?: (records: number, bytes: number) => void; joinKeysByColumns?: boolean; stageSliceRows?: number } = {},
 ): Promise<{ taken: boolean; staged: number; rows: unknown[] }> {
   const r = await openTestRuntime();
   const connection = await r.db.connect();
@@ -138,6 +138,13 @@ describe('certificate template CSV in bulk', () => {
     const byHash = await bulkTakes(text);
     expect(byHash.staged).toBeGreaterThan(300);
     expect(await bulkTakes(text, { joinKeysByColumns: true })).toEqual(byHash);
+  });
+
+  it('stages the same rows in slices as in one statement', async () => {
+    const text = awkwardBatch();
+    const whole = await bulkTakes(text);
+    // 7 does not divide the file's rows: the last slice is a partial one.
+    expect(await bulkTakes(text, { stageSliceRows: 7 })).toEqual(whole);
   });
 
   it("rejects other jurisdictions' certificates as reading row by row does", async () => {

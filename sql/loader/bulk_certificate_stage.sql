@@ -13,7 +13,9 @@
 --   other texts      taken as they are (bulk_text_as_read)
 --   the rest         found in bulk_certificate_values, written by the validator's own rules
 -- Placeholders: {{line}} the row's line in the file, {{key_join}} (above), {{max_text}} and
--- {{max_id}} the validator's limits.
+-- {{max_id}} the validator's limits. Parameters: $from_seq and $to_seq, the slice of rows this run
+-- stages (the module runs the script once per slice): 4M certificates in one statement ran out of
+-- the 1 GB memory limit now and then, and a slice's working set does not grow with the file.
 -- A view, not a copy: the rows are read twice (here and for the rows left to JavaScript), and a
 -- second copy of a million certificates took ~0.5 s and hundreds of MB of the memory limit.
 CREATE OR REPLACE TEMP VIEW bulk_certificate_lines AS
@@ -43,7 +45,8 @@ FROM (
   JOIN bulk_certificate_values m ON m.field = 'manner' AND m.raw = r.manner
   JOIN bulk_certificate_values ij ON ij.field = 'injury_date' AND ij.raw = r.injury_date
   JOIN bulk_certificate_keys k ON {{key_join}}
-  WHERE r.certificate_id <> '' AND bulk_text_as_read(r.certificate_id, {{max_id}})
+  WHERE r.seq >= $from_seq AND r.seq < $to_seq
+    AND r.certificate_id <> '' AND bulk_text_as_read(r.certificate_id, {{max_id}})
     AND bulk_text_as_read(r.part1_a, {{max_text}}) AND bulk_text_as_read(r.part1_b, {{max_text}})
     AND bulk_text_as_read(r.part1_c, {{max_text}}) AND bulk_text_as_read(r.part1_d, {{max_text}})
     AND bulk_text_as_read(r.part2, {{max_text}}) AND bulk_text_as_read(r.how_injury, {{max_text}})
