@@ -19,6 +19,6 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 runtime.close();
 const databaseBytes = fs.statSync(path.join(dir, 'vigil.duckdb')).size;
 process.stdout.write(
-  `${JSON.stringify({ status: report.status, records: report.recordsLoaded, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, databaseBytes })}\n`,
+  `${JSON.stringify({ status: report.status, ...(report.error ? { error: report.error } : {}), records: report.recordsLoaded, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, databaseBytes })}\n`,
 );
 fs.rmSync(dir, { recursive: true, force: true });
