@@ -33,7 +33,7 @@ import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchDeathCoding } from './batch-runner.ts';
 import { CODED_SEPARATOR, codeDeathKeyCsv } from './coded-json.ts';
 import type { CodingPool } from './coding-pool.ts';
-import { codingProgress, declined, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { codingProgress, declined, keyJoin, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
 import { loadStagingFile, type StagingCsvFile } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
@@ -106,7 +106,7 @@ export async function stageCertificateCsvInBulk(
     // After the coding, not beside it: DuckDB's threads and the coding workers side by side on two
     // cores took longer than one after the other (15.5-17.1 s against ~14 s for 1M certificates).
     const logStatement = (statement: string, ms: number) => options.log?.debug({ ms: Math.round(ms), statement: statement.slice(0, 80) }, 'bulk statement');
-    const stageSql = limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, options.joinKeysByColumns === true));
+    const stageSql = limits(loaderSql.get('bulk_certificate_stage')!).replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, 'bulk_certificate_keys', 'cause_hash', CAUSE_COLUMNS, options.joinKeysByColumns === true));
     const slice = options.stageSliceRows ?? STAGE_SLICE_ROWS;
     await step('stage', async () => {
       for (let from = 0; from < read.records; from += slice) await runScript(connection, stageSql, { from_seq: from, to_seq: from + slice }, logStatement);
@@ -231,18 +231,8 @@ async function codeKeys(
  */
 const STAGE_SLICE_ROWS = 500_000;
 
-const CAUSE_COLUMNS = ['manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury'];
-
-/**
- * How a row finds its key (bulk_certificate_stage.sql): by the hash of the cause columns when no
- * two keys share one, so equal hashes mean equal keys (every row staged has its key among them),
- * else, if ever, by every column.
- */
-async function keyJoin(connection: DuckDBConnection, byColumns: boolean): Promise<string> {
-  const shared = byColumns ? 1 : Number((await connection.runAndReadAll('SELECT count(*) - count(DISTINCT cause_hash) FROM bulk_certificate_keys')).getRows()[0]![0]);
-  if (shared > 0) return CAUSE_COLUMNS.map((c) => `k.${c} = r.${c}`).join(' AND ');
-  return `k.cause_hash = hash(${CAUSE_COLUMNS.map((c) => `r.${c}`).join(', ')})`;
-}
+/** A key's columns, as bulk_certificate_keys and the rows (bulk_certificate_lines) both name them. */
+const CAUSE_COLUMNS = ['manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury'].map((c) => ({ key: `k.${c}`, row: `r.${c}` }));
 
 /** The rows bulk_certificate_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
 async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, coding: BatchDeathCoding, header: Header, options: BulkCertificateOptions): Promise<void> {

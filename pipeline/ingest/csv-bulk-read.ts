@@ -153,6 +153,26 @@ export function stepTimer() {
   };
 }
 
+/**
+ * How a row finds its key, the distinct combination of its columns the module codes once: by the
+ * hash of those columns when no two keys in `keys` share one (`hashColumn`), so equal hashes mean
+ * equal keys (every row staged has its key among them), else, if ever, by every column. A key's
+ * hash and id are then all the join holds: joining on the key's texts held every key's texts in
+ * the join's hash table (with 4M certificates more than the 1 GB memory limit). `columns` pairs
+ * each key column with the row's expression for it; `byColumns` (tests) forces the second way.
+ */
+export async function keyJoin(
+  connection: DuckDBConnection,
+  keys: string,
+  hashColumn: string,
+  columns: readonly { key: string; row: string }[],
+  byColumns: boolean,
+): Promise<string> {
+  const shared = byColumns ? 1 : Number((await connection.runAndReadAll(`SELECT count(*) - count(DISTINCT ${hashColumn}) FROM ${keys}`)).getRows()[0]![0]);
+  if (shared > 0) return columns.map((c) => `${c.key} = ${c.row}`).join(' AND ');
+  return `k.${hashColumn} = hash(${columns.map((c) => c.row).join(', ')})`;
+}
+
 export async function dropTables(connection: DuckDBConnection, tables: readonly string[]): Promise<void> {
   for (const table of tables) await connection.run(`DROP TABLE IF EXISTS ${table}`);
 }

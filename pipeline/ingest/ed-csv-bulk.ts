@@ -28,7 +28,7 @@ import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
-import { codingProgress, declined, dropTables, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { codingProgress, declined, dropTables, keyJoin, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { LIST_SEPARATOR } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
 
@@ -49,7 +49,17 @@ export interface BulkEdOptions {
   jurisdiction: string | null;
   log?: Logger;
   onProgress?: (recordsRead: number, bytesRead: number) => void;
+  /** Tests: join the rows to their keys by every column, as when two keys share a hash. */
+  joinKeysByColumns?: boolean;
 }
+
+/** A key's columns (bulk_ed_keys) and the row's expression for each (bulk_ed_stage.sql). */
+const KEY_COLUMNS = [
+  { key: 'k.chief_complaint', row: 'r.chief_complaint' },
+  { key: 'k.triage_note', row: 'r.triage_note' },
+  { key: 'k.discharge_diagnoses', row: 'r.discharge_diagnoses' },
+  { key: 'k.child', row: 'coalesce(a.age < $child_age, false)' },
+];
 
 /**
  * Stages an ED CSV file through DuckDB's reader (see above). Returns false, having staged nothing,
@@ -73,7 +83,8 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   // The rows are staged by DuckDB while this thread codes the keys: each needs only the other's
   // ids (a key's coded result is named -key_id), and the two together take what each takes alone.
   const stageFrom = performance.now();
-  const stagedRows = runScript(connection, loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', lineOfRow(read)), { child_age: CHILD_INGESTION_AGE }).then(
+  const stageSql = loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, 'bulk_ed_keys', 'key_hash', KEY_COLUMNS, options.joinKeysByColumns === true));
+  const stagedRows = runScript(connection, stageSql, { child_age: CHILD_INGESTION_AGE }).then(
     () => void (steps.stage = Math.round(performance.now() - stageFrom)),
   );
   let coded: [number, string][];

@@ -5,7 +5,10 @@
 --   visit_id        1-64 bytes, starting and ending with a printable ASCII character (nothing to trim)
 --   visit_datetime  YYYY-MM-DD[T ]HH:MM[:SS] that DuckDB reads as the same date and time
 --   the rest        found in bulk_ed_values / bulk_ed_key_codes, written by the validator's own rules
--- Placeholder {{line}}: the row's line in the file (2 + rowid when no field holds a line break).
+-- Placeholders: {{line}} the row's line in the file (2 + rowid when no field holds a line break);
+-- {{key_join}} how a row finds its key, the hash of its key's columns when no two keys share one
+-- (the module checks, csv-bulk-read.ts), else every column. Joining on the texts themselves held
+-- every key's triage note in the join's hash table and took most of this statement's time.
 CREATE OR REPLACE TEMP TABLE bulk_ed_lines AS
 SELECT rowid AS seq, {{line}} AS line, * EXCLUDE (breaks), TRY_CAST(replace(visit_datetime, 'T', ' ') AS TIMESTAMP) AS visit_timestamp
 FROM bulk_ed_rows;
@@ -26,8 +29,7 @@ FROM (
   JOIN bulk_ed_values s ON s.field = 'sex' AND s.raw = r.sex
   JOIN bulk_ed_values p ON p.field = 'patient_county_fips' AND p.raw = r.patient_county_fips
   JOIN bulk_ed_values d ON d.field = 'discharge_diagnoses' AND d.raw = r.discharge_diagnoses
-  JOIN bulk_ed_keys k ON k.chief_complaint = r.chief_complaint AND k.triage_note = r.triage_note
-    AND k.discharge_diagnoses = r.discharge_diagnoses AND k.child = coalesce(a.age < $child_age, false)
+  JOIN bulk_ed_keys k ON {{key_join}}
   JOIN bulk_ed_key_codes c ON c.key_id = k.key_id
   WHERE strlen(r.visit_id) BETWEEN 1 AND 64
     AND ord(r.visit_id) BETWEEN 33 AND 127 AND ord(right(r.visit_id, 1)) BETWEEN 33 AND 127
