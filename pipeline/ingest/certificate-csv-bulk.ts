@@ -33,7 +33,7 @@ import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchDeathCoding } from './batch-runner.ts';
 import { CODED_SEPARATOR, codeDeathKeyCsv } from './coded-json.ts';
 import type { CodingPool } from './coding-pool.ts';
-import { codingProgress, declined, keyJoin, dropTables, inInsertionOrder, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
+import { codingProgress, declined, dropTables, inInsertionOrder, keyJoin, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
 import { loadStagingFile, type StagingCsvFile } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
@@ -226,8 +226,9 @@ async function codeKeys(
 
 /**
  * Rows staged by one statement (bulk_certificate_stage.sql): the memory it needs is a slice's,
- * whatever the file's size. 4M certificates in one statement ran out of the 1 GB limit in 2 of 9
- * runs; in slices of 500k the 1M file's staging took 3.8 s (one statement: 2.7-4.2).
+ * whatever the file's size. 4M certificates in one statement ran out of the 1 GB limit in 4 of 12
+ * runs; in slices every run of 4M and 6M loaded (8). The 1M file's two slices took 1.9 s each, on a day this machine ran ~45% slower than
+ * the day one statement took 2.7-4.2 s (bench/README).
  */
 const STAGE_SLICE_ROWS = 500_000;
 
