@@ -31,7 +31,7 @@ import { certificateFieldValue, MAX_CERTIFICATE_ID, MAX_TEXT, type CertificateVa
 import { ChunkAppender } from '../store/chunk-appender.ts';
 import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import type { BatchDeathCoding } from './batch-runner.ts';
-import { CODED_SEPARATOR, codeDeathKeyCsv } from './coded-json.ts';
+import { codeDeathKeyCsv, readCodedRows } from './coded-json.ts';
 import type { CodingPool } from './coding-pool.ts';
 import { codingProgress, declined, dropTables, inInsertionOrder, keyJoin, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
 import { fromTemplateResult, stageDeathRecords } from './death-records.ts';
@@ -47,13 +47,8 @@ const BULK_TABLES = ['bulk_certificate_rest', 'bulk_certificate_values', 'bulk_c
 const PAGE_ROWS = 20_000;
 /** Characters of the key file coded in one piece (~3,300 generated keys: ~0.1 s in a worker, or on this thread between two turns of the event loop). */
 const KEY_CHUNK_CHARS = 256 * 1024;
-/**
- * The coded rows' file (codeDeathKeyCsv): fields separated by U+001F, never quoted (U+0001 is
- * given as the quote: JSON never holds it raw), one row a line.
- */
-const READ_CODED =
-  `read_csv($staging_path, header = false, delim = '${CODED_SEPARATOR}', quote = '\u0001', escape = '\u0001', new_line = '\\n', auto_detect = false, ` +
-  `strict_mode = true, max_line_size = 2097152, buffer_size = 8388608, columns = {'coded_id': 'BIGINT', 'coded': 'VARCHAR', 'is_drug_overdose': 'BOOLEAN'})`;
+/** The coded rows' file (codeDeathKeyCsv). */
+const READ_CODED = readCodedRows({ coded_id: 'BIGINT', coded: 'VARCHAR', is_drug_overdose: 'BOOLEAN' });
 
 interface Header {
   positions: Map<string, number>;

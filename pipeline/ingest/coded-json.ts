@@ -43,6 +43,19 @@ export function deathCodingJson(certificate: Certificate, coder: DeathCoder): { 
 export const CODED_SEPARATOR = '\u001f';
 
 /**
+ * The read_csv call over a file of coded rows ($staging_path): fields separated by CODED_SEPARATOR,
+ * never quoted (U+0001 is given as the quote: JSON never holds it raw), one row a line. `columns`:
+ * name → DuckDB type, in file order.
+ */
+export function readCodedRows(columns: Record<string, string>): string {
+  const types = Object.entries(columns).map(([name, type]) => `'${name}': '${type}'`).join(', ');
+  return (
+    `read_csv($staging_path, header = false, delim = '${CODED_SEPARATOR}', quote = '\u0001', escape = '\u0001', new_line = '\\n', auto_detect = false, ` +
+    `strict_mode = true, max_line_size = 2097152, buffer_size = 8388608, columns = {${types}})`
+  );
+}
+
+/**
  * Codes a chunk of the key file of a certificate file read in bulk (certificate-csv-bulk.ts: key
  * id, manner as validated, Part I a-d, Part II, how the injury occurred; blank is empty) as
  * `deathCodingJson` codes a certificate with those causes, and returns staging_death_coded's rows

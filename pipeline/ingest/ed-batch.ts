@@ -42,7 +42,7 @@ export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | '
     format,
     stage: async (connection, batch) => {
       used = await batchEdCoding(connection, context.edCoding());
-      return stageEdFile(connection, stagingFileFor(context.db.path, batch.batchId, 'ed_visits'), batch, format, used, context.pool ?? null, context.logger, context.csvBulk !== false);
+      return stageEdFile(connection, (table) => stagingFileFor(context.db.path, batch.batchId, table), batch, format, used, context.pool ?? null, context.logger, context.csvBulk !== false);
     },
     commit: async (connection, batch, log) => {
       const c = used!;
@@ -61,7 +61,7 @@ export function edPlan(context: Pick<IngestContext, 'db' | 'pool' | 'logger' | '
 
 async function stageEdFile(
   connection: DuckDBConnection,
-  file: StagingCsvFile,
+  stagingFile: (table: string) => StagingCsvFile,
   batch: IncomingBatch,
   format: EdFormat,
   coding: EdCoding,
@@ -69,12 +69,12 @@ async function stageEdFile(
   log: Logger,
   bulk: boolean,
 ): Promise<StagedCounts> {
-  const sink = await StagingSink.open(connection, file, ED_STAGING);
+  const sink = await StagingSink.open(connection, stagingFile('ed_visits'), ED_STAGING);
   const staging = stagingName(batch.batchId);
   const input = fs.createReadStream(batch.raw.path);
   const progress = () => batch.onProgress?.(sink.valid + sink.rejected, input.bytesRead);
   try {
-    if (format === 'ed-csv' && bulk && (await stageEdCsvInBulk(connection, batch.raw.path, sink, coding, { staging, jurisdiction: batch.jurisdiction, log, onProgress: batch.onProgress }))) {
+    if (format === 'ed-csv' && bulk && (await stageEdCsvInBulk(connection, batch.raw.path, sink, coding, { staging, jurisdiction: batch.jurisdiction, log, onProgress: batch.onProgress, stagingFile }))) {
       // staged by DuckDB's reader (ed-csv-bulk.ts)
     } else if (format === 'ed-csv' && pool && coding.portable) {
       await stageInWorkers(input, pool, coding, { staging, jurisdiction: batch.jurisdiction }, (chunk) => {

@@ -8,7 +8,8 @@
  * 2. The few-valued columns (facility, age, sex, county) are validated per distinct value with
  *    the row validator's own field rules (ed-visit-schema.ts), and the county by jurisdiction.
  * 3. Each distinct (chief complaint, triage note, diagnoses, under-6) is validated and coded once
- *    (bulk_ed_keys.sql) with the code every ED path codes with (ed-staging.ts).
+ *    (bulk_ed_keys.sql) with the code every ED path codes with (ed-staging.ts). The keys and
+ *    their coded results pass through staging files, not lists: nothing here grows with the file.
  * 4. Every row whose fields all passed goes into staging_ed_visits in one statement
  *    (bulk_ed_stage.sql), which DuckDB runs while this thread codes the keys; the rest (errors,
  *    mostly) are validated row by row in JavaScript exactly as the streaming path does, so every
@@ -18,6 +19,8 @@
  * otherwise `stageEdCsvInBulk` declines before staging anything, and the batch goes the streaming
  * way (ed-batch.ts), which also reports file-level errors.
  */
+import fs from 'node:fs';
+import readline from 'node:readline';
 import { BIGINT, BOOLEAN, SMALLINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import { CHILD_INGESTION_AGE } from '../coding/ed/poisoning.ts';
@@ -29,7 +32,8 @@ import { readSqlFiles, runScript } from '../store/sql-files.ts';
 import { edJurisdictionProblem } from './ed-jurisdiction.ts';
 import { codeEdKeys, stageEdResults, type EdCoding, type EdCodingKey } from './ed-staging.ts';
 import { codingProgress, declined, dropTables, keyJoin, lineOfRow, NULL_TEXT, readBulkHeader, readCsvIntoTable, stepTimer } from './csv-bulk-read.ts';
-import { LIST_SEPARATOR } from './staging-csv.ts';
+import { CODED_SEPARATOR, readCodedRows } from './coded-json.ts';
+import { LIST_SEPARATOR, loadStagingFile, type StagingCsvFile } from './staging-csv.ts';
 import type { StagingSink } from './staging-sink.ts';
 
 const loaderSql = readSqlFiles('loader');
@@ -49,6 +53,8 @@ export interface BulkEdOptions {
   jurisdiction: string | null;
   log?: Logger;
   onProgress?: (recordsRead: number, bytesRead: number) => void;
+  /** A new staging file of the batch (staging-csv.ts), for the keys and their coded results. */
+  stagingFile: (table: string) => StagingCsvFile;
   /** Tests: join the rows to their keys by every column, as when two keys share a hash. */
   joinKeysByColumns?: boolean;
 }
@@ -79,21 +85,28 @@ export async function stageEdCsvInBulk(connection: DuckDBConnection, rawPath: st
   await runScript(connection, loaderSql.get('bulk_ed_tables')!);
   await step('values', () => writeFieldValues(connection, options.jurisdiction));
   await step('keys', () => runScript(connection, loaderSql.get('bulk_ed_keys')!, { child_age: CHILD_INGESTION_AGE }));
-  const keys = await step('texts', () => readKeyTexts(connection));
-  // The rows are staged by DuckDB while this thread codes the keys: each needs only the other's
-  // ids (a key's coded result is named -key_id), and the two together take what each takes alone.
-  const stageFrom = performance.now();
-  const stageSql = loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, 'bulk_ed_keys', 'key_hash', KEY_COLUMNS, options.joinKeysByColumns === true));
-  const stagedRows = runScript(connection, stageSql, { child_age: CHILD_INGESTION_AGE }).then(
-    () => void (steps.stage = Math.round(performance.now() - stageFrom)),
-  );
-  let coded: [number, string][];
+  const keysFile = options.stagingFile('ed_keys');
+  const codedFile = options.stagingFile('ed_coded');
   try {
-    coded = await step('code', () => codeInSlices(keys, coding, progress));
+    const keys = await step('texts', () => readKeyTexts(connection, keysFile));
+    keysFile.close();
+    // The rows are staged by DuckDB while this thread codes the keys: each needs only the other's
+    // ids (a key's coded result is named -key_id), and the two together take what each takes alone.
+    const stageFrom = performance.now();
+    const stageSql = loaderSql.get('bulk_ed_stage')!.replaceAll('{{line}}', lineOfRow(read)).replaceAll('{{key_join}}', await keyJoin(connection, 'bulk_ed_keys', 'key_hash', KEY_COLUMNS, options.joinKeysByColumns === true));
+    const stagedRows = runScript(connection, stageSql, { child_age: CHILD_INGESTION_AGE }).then(
+      () => void (steps.stage = Math.round(performance.now() - stageFrom)),
+    );
+    try {
+      await step('code', () => codeKeyFile(keysFile.filePath, keys, coding, codedFile, progress));
+    } finally {
+      await stagedRows; // never left running on the connection, even when coding failed
+    }
+    await step('coded', () => loadStagingFile(connection, codedFile, `INSERT INTO staging_ed_coded SELECT * FROM ${READ_CODED}`));
   } finally {
-    await stagedRows; // never left running on the connection, even when coding failed
+    keysFile.remove();
+    codedFile.remove();
   }
-  sink.add({ rows: '', coded, errors: [], valid: 0, rejected: 0 });
   const staged = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM staging_ed_visits')).getRows()[0]![0]);
   sink.countStagedElsewhere(staged);
   await step('rest', () => stageTheRest(connection, sink, coding, header, options));
@@ -148,11 +161,15 @@ async function writeFieldValues(connection: DuckDBConnection, jurisdiction: stri
   }
 }
 
-/** A key as read back and validated: its texts as the validator reads them. */
-interface ReadKey {
-  keyId: number;
-  key: EdCodingKey;
-}
+/**
+ * A key as read back and validated, one line of the keys file: its id, then its texts as the
+ * validator reads them (chief complaint, triage note, diagnosis codes, under 6). JSON, since it
+ * escapes the line breaks and control characters a text may hold.
+ */
+type KeyLine = [keyId: number, chiefComplaint: string | null, triageNote: string | null, diagnoses: string[], child: boolean];
+
+/** staging_ed_coded's rows as the keys' coding writes them (codeKeyFile): -key id, coded JSON. */
+const READ_CODED = readCodedRows({ coded_id: 'BIGINT', coded: 'VARCHAR' });
 
 /**
  * A key's coded result is named by its key, negated: staging_ed_coded's other ids (newStagedId,
@@ -162,15 +179,17 @@ const codedIdOfKey = (keyId: number) => -keyId;
 
 /**
  * Reads every key and validates its texts, writing bulk_ed_key_codes: whether the texts are as
- * read, and if not what they are. The keys left out are invalid, and their rows fall to
+ * read, and if not what they are; and the valid keys to `keysFile`, for the coding, so that no
+ * batch-sized list is held here (holding the keys and their coded JSON, 4M visits peaked 23% above
+ * 1M). Returns how many keys it wrote. The keys left out are invalid, and their rows fall to
  * JavaScript. Coding happens after, on the calling thread, not on the coding workers: two workers
  * coding keys side by side ran at ~45% of the main thread's speed each (65 against 30 µs a key:
  * the two cores share memory bandwidth), and the main thread is free while DuckDB stages.
  */
-async function readKeyTexts(connection: DuckDBConnection): Promise<ReadKey[]> {
+async function readKeyTexts(connection: DuckDBConnection, keysFile: StagingCsvFile): Promise<number> {
   const appender = await ChunkAppender.create(connection, 'bulk_ed_key_codes', [BIGINT, BIGINT, BOOLEAN, VARCHAR, VARCHAR]);
   const diagnosesOf = new Map<string, string[] | null>();
-  const keys: ReadKey[] = [];
+  let keys = 0;
   try {
     for (let from = 1; ; from += PAGE_ROWS) {
       const page = await connection.runAndReadAll(
@@ -191,7 +210,8 @@ async function readKeyTexts(connection: DuckDBConnection): Promise<ReadKey[]> {
         if (chiefComplaint === undefined || triageNote === undefined || diagnoses === null) continue;
         const asRead = chiefComplaint === complaint && triageNote === note;
         appender.add([BigInt(keyId), BigInt(codedIdOfKey(keyId)), asRead, asRead ? null : chiefComplaint, asRead ? null : triageNote]);
-        keys.push({ keyId, key: { chiefComplaint, triageNote, dischargeDiagnoses: diagnoses, child } });
+        keysFile.write(`${JSON.stringify([keyId, chiefComplaint, triageNote, diagnoses, child] satisfies KeyLine)}\n`);
+        keys++;
       }
     }
   } finally {
@@ -201,19 +221,34 @@ async function readKeyTexts(connection: DuckDBConnection): Promise<ReadKey[]> {
 }
 
 /**
- * Codes the keys a slice at a time, letting the event loop run between slices: each statement
- * of a script is started from the loop when the one before ends, so coding in one go would hold
- * back DuckDB's next statement until the coding was done.
+ * Codes the keys of `keysPath` (readKeyTexts) a slice at a time into `codedFile`, letting the
+ * event loop run between slices: each statement of a script is started from the loop when the
+ * one before ends, so coding in one go would hold back DuckDB's next statement until it was done.
  */
-async function codeInSlices(keys: readonly ReadKey[], coding: EdCoding, progress: (doneShare: number) => void): Promise<[number, string][]> {
-  const coded: [number, string][] = [];
-  for (let at = 0; at < keys.length; at += CODING_SLICE) {
-    const slice = keys.slice(at, at + CODING_SLICE);
-    codeEdKeys(slice.map((k) => k.key), coding).forEach((json, i) => coded.push([codedIdOfKey(slice[i]!.keyId), json]));
-    progress(Math.min(1, (at + CODING_SLICE) / keys.length));
+async function codeKeyFile(keysPath: string, keyCount: number, coding: EdCoding, codedFile: StagingCsvFile, progress: (doneShare: number) => void): Promise<void> {
+  const lines = readline.createInterface({ input: fs.createReadStream(keysPath), crlfDelay: Infinity });
+  let slice: KeyLine[] = [];
+  let done = 0;
+  const codeSlice = async () => {
+    const json = codeEdKeys(
+      slice.map(([, chiefComplaint, triageNote, dischargeDiagnoses, child]) => ({ chiefComplaint, triageNote, dischargeDiagnoses, child })),
+      coding,
+    );
+    codedFile.write(json.map((coded, i) => `${codedIdOfKey(slice[i]![0])}${CODED_SEPARATOR}${coded}\n`).join(''));
+    done += slice.length;
+    slice = [];
+    progress(keyCount === 0 ? 1 : done / keyCount);
     await new Promise((resolve) => setImmediate(resolve));
+  };
+  try {
+    for await (const line of lines) {
+      slice.push(JSON.parse(line) as KeyLine);
+      if (slice.length === CODING_SLICE) await codeSlice();
+    }
+    if (slice.length > 0) await codeSlice();
+  } finally {
+    lines.close();
   }
-  return coded;
 }
 
 /** The rows bulk_ed_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
