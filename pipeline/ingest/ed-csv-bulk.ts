@@ -231,7 +231,7 @@ async function codeKeyFile(keysPath: string, keyCount: number, coding: EdCoding,
   let done = 0;
   const codeSlice = async () => {
     const json = codeEdKeys(
-      slice.map(([, chiefComplaint, triageNote, dischargeDiagnoses, child]) => ({ chiefComplaint, triageNote, dischargeDiagnoses, child })),
+      slice.map(([, chiefComplaint, triageNote, dischargeDiagnoses, child]): EdCodingKey => ({ chiefComplaint, triageNote, dischargeDiagnoses, child })),
       coding,
     );
     codedFile.write(json.map((coded, i) => `${codedIdOfKey(slice[i]![0])}${CODED_SEPARATOR}${coded}\n`).join(''));
