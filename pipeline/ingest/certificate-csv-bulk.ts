@@ -222,13 +222,13 @@ async function codeKeys(
 /**
  * Rows staged by one statement (bulk_certificate_stage.sql): the memory it needs is a slice's,
  * whatever the file's size. 4M certificates in one statement ran out of the 1 GB limit in 4 of 12
- * runs; in slices every run of 4M and 6M loaded (8). The 1M file's two slices took 1.9 s each, on a day this machine ran ~45% slower than
- * the day one statement took 2.7-4.2 s (bench/README).
+ * runs; in slices every run of 4M and 6M loaded (8). The 1M file's two slices took 1.9 s each,
+ * on a day this machine ran ~45% slower than the day one statement took 2.7-4.2 s (bench/README).
  */
 const STAGE_SLICE_ROWS = 500_000;
 
 /** A key's columns, as bulk_certificate_keys and the rows (bulk_certificate_lines) both name them. */
-const CAUSE_COLUMNS = ['manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury'].map((c) => ({ key: `k.${c}`, row: `r.${c}` }));
+const CAUSE_COLUMNS = ['manner', 'part1_a', 'part1_b', 'part1_c', 'part1_d', 'part2', 'how_injury'].map((c) => ({ key: c, row: `r.${c}` }));
 
 /** The rows bulk_certificate_stage.sql did not take, validated, coded and staged one by one as the streaming path does. */
 async function stageTheRest(connection: DuckDBConnection, sink: StagingSink, coding: BatchDeathCoding, header: Header, options: BulkCertificateOptions): Promise<void> {

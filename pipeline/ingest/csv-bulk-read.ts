@@ -158,8 +158,9 @@ export function stepTimer() {
  * hash of those columns when no two keys in `keys` share one (`hashColumn`), so equal hashes mean
  * equal keys (every row staged has its key among them), else, if ever, by every column. A key's
  * hash and id are then all the join holds: joining on the key's texts held every key's texts in
- * the join's hash table (with 4M certificates more than the 1 GB memory limit). `columns` pairs
- * each key column with the row's expression for it; `byColumns` (tests) forces the second way.
+ * the join's hash table (with 4M certificates more than the 1 GB memory limit). The statement
+ * names the keys' table `k`; `columns` pairs each key column with the row's expression for it;
+ * `byColumns` (tests) forces the second way.
  */
 export async function keyJoin(
   connection: DuckDBConnection,
@@ -169,7 +170,7 @@ export async function keyJoin(
   byColumns: boolean,
 ): Promise<string> {
   const shared = byColumns ? 1 : Number((await connection.runAndReadAll(`SELECT count(*) - count(DISTINCT ${hashColumn}) FROM ${keys}`)).getRows()[0]![0]);
-  if (shared > 0) return columns.map((c) => `${c.key} = ${c.row}`).join(' AND ');
+  if (shared > 0) return columns.map((c) => `k.${c.key} = ${c.row}`).join(' AND ');
   return `k.${hashColumn} = hash(${columns.map((c) => c.row).join(', ')})`;
 }
 

@@ -61,10 +61,10 @@ export interface BulkEdOptions {
 
 /** A key's columns (bulk_ed_keys) and the row's expression for each (bulk_ed_stage.sql). */
 const KEY_COLUMNS = [
-  { key: 'k.chief_complaint', row: 'r.chief_complaint' },
-  { key: 'k.triage_note', row: 'r.triage_note' },
-  { key: 'k.discharge_diagnoses', row: 'r.discharge_diagnoses' },
-  { key: 'k.child', row: 'coalesce(a.age < $child_age, false)' },
+  { key: 'chief_complaint', row: 'r.chief_complaint' },
+  { key: 'triage_note', row: 'r.triage_note' },
+  { key: 'discharge_diagnoses', row: 'r.discharge_diagnoses' },
+  { key: 'child', row: 'coalesce(a.age < $child_age, false)' },
 ];
 
 /**
