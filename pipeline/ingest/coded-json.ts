@@ -8,7 +8,7 @@
  * in bulk is coded by its distinct keys instead (codeDeathKeyCsv), with the same JSON.
  */
 import { isDrugOverdoseCause } from '../coding/deaths/overdose-cause.ts';
-import { toContractJson, type DeathCoder } from '../coding/deaths/types.ts';
+import { toContractBody, type DeathCoder } from '../coding/deaths/types.ts';
 import { certificateWithIdentityOnly, type Certificate, type Manner } from '../records/certificate.ts';
 import { CsvParser } from '../formats/csv.ts';
 import { newStagedId } from './staging-csv.ts';
@@ -31,8 +31,7 @@ function causeKey(c: Certificate): string {
 /** A certificate's coded result as staged, without an id: the contract's JSON and whether it is a drug overdose. */
 export function deathCodingJson(certificate: Certificate, coder: DeathCoder): { json: string; overdose: boolean } {
   const result = coder.code(certificate);
-  const { certificate_id: _id, ...contract } = toContractJson(result);
-  return { json: JSON.stringify(contract), overdose: isDrugOverdoseCause(result.underlyingCause) };
+  return { json: JSON.stringify(toContractBody(result)), overdose: isDrugOverdoseCause(result.underlyingCause) };
 }
 
 /**

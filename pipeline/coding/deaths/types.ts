@@ -68,8 +68,12 @@ export const INTENT_BY_MANNER: Record<Manner, Intent> = {
 
 /** The DESIGN.md NDJSON contract for `vigil code deaths`. */
 export function toContractJson(coded: CodedCertificate) {
+  return { certificate_id: coded.certificateId, ...toContractBody(coded) };
+}
+
+/** The contract without the certificate id: what ingest stages (once per distinct cause text, so built directly, not copied out of toContractJson). */
+export function toContractBody(coded: CodedCertificate) {
   return {
-    certificate_id: coded.certificateId,
     underlying_cause: coded.underlyingCause,
     record_axis: coded.recordAxis,
     entity_axis: coded.entityAxis.map(({ line, position, code, text, natureOfInjury }) => ({
