@@ -161,9 +161,10 @@ async function writeFieldValues(connection: DuckDBConnection, jurisdiction: stri
  * staging_death_coded as text, written to `codedFile`, which DuckDB reads later. Text
  * is what is cheap to move: reading 344k keys back through the client API (getRows) and
  * appending their JSON through the Appender took this thread ~3.5 s of the cores the coding
- * wanted. With coding workers, they code and this thread only feeds them: a worker coded keys at
- * ~30 µs each where this thread took ~42 (a worker's young generation is 96 MB, this thread's
- * V8's default, and coding makes much short-lived garbage). Returns how many keys were coded.
+ * wanted. With coding workers, they code and this thread only feeds them. Two workers are not
+ * twice one: the 1M file's 343,646 keys took one worker 17.4-19.9 s and two 16.5-17.4 s (session
+ * 24, cb2033c), both cores busy, each worker's coding slower beside the other's: the coder is
+ * bound by memory and garbage collection more than by arithmetic. Returns how many keys were coded.
  */
 async function codeKeys(
   connection: DuckDBConnection,
